@@ -1,0 +1,62 @@
+import express, { type Express, type Request } from "express";
+import cors, { type CorsOptions } from "cors";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import { randomUUID } from "node:crypto";
+import type { AppDeps } from "./context";
+import { authenticate } from "./middleware/authenticate";
+import { approvedOrReadOnly } from "./middleware/approved-or-read-only";
+import { appendSlash } from "./middleware/trailing-slash";
+import { errorHandler, notFoundHandler } from "./middleware/errors";
+import { apiRouter, rootRouter, EXACT_API_PATHS, WRITE_EXEMPT_PATHS } from "./routes";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** DANDI's CORS: any origin may read; writes only from the configured origins. */
+function corsOptions(allowed: string[]) {
+  return (req: Request, cb: (err: Error | null, options?: CorsOptions) => void) => {
+    const origin = req.get("origin");
+    const method = (req.method === "OPTIONS" ? req.get("access-control-request-method") : req.method) ?? "GET";
+    const trusted = !!origin && allowed.includes(origin);
+    cb(null, {
+      origin: trusted || SAFE_METHODS.has(method.toUpperCase()),
+      credentials: trusted,
+      allowedHeaders: ["authorization", "content-type", "baggage", "sentry-trace", "x-csrf-token"],
+      exposedHeaders: ["Location", "X-Request-Username"],
+    });
+  };
+}
+
+/** Builds the Express app without listening, so tests drive it with supertest. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.set("trust proxy", deps.config.TRUST_PROXY);
+  app.set("json replacer", (_key: string, value: unknown) => (typeof value === "bigint" ? Number(value) : value));
+  app.disable("x-powered-by");
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req) => (req.headers["x-request-id"] as string | undefined) ?? randomUUID(),
+      // Never log credentials.
+      redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
+    }),
+  );
+  app.use((req, _res, next) => {
+    req.deps = deps;
+    next();
+  });
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: "cross-origin" } }));
+  app.use(cors(corsOptions(deps.config.CORS_ALLOWED_ORIGINS)));
+  app.use(express.json({ limit: "20mb", strict: false }));
+
+  app.use("/api", appendSlash(EXACT_API_PATHS));
+  app.use(authenticate);
+  app.use("/api", approvedOrReadOnly(WRITE_EXEMPT_PATHS));
+  app.use("/api", apiRouter());
+  app.use(rootRouter());
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

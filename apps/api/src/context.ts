@@ -1,0 +1,26 @@
+import type { Logger } from "pino";
+import type { PrismaClient, User } from "@dandi/db";
+import type { SchemaCatalog, TConfig } from "@dandi/core";
+
+/** Everything a request handler may use, built once per process (or per test). */
+export interface AppDeps {
+  config: TConfig;
+  prisma: PrismaClient;
+  logger: Logger;
+  schemas: SchemaCatalog;
+  /** The server package version, reported by /api/info/. */
+  version: string;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The authenticated user, if any. */
+      user?: User;
+      /** How the user authenticated; the plain key when it was an API key. */
+      auth?: { method: "token"; key: string } | { method: "session" };
+      deps: AppDeps;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import fs from "node:fs";
+import path from "node:path";
+import { pino } from "pino";
+import { createPrisma } from "@dandi/db";
+import { REPO_ROOT, SchemaCatalog, type TConfig } from "@dandi/core";
+import type { AppDeps } from "./context";
+
+/** The archive's version, from the root package.json. */
+export function readAppVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** Builds the process-wide dependencies from a parsed config. */
+export async function buildDeps(config: TConfig): Promise<AppDeps> {
+  const logger = pino({ level: config.LOG_LEVEL, redact: ["*.authorization", "*.password", "*.token"] });
+  const prisma = createPrisma({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+  const schemas = await SchemaCatalog.load(config);
+  return { config, logger, prisma, schemas, version: readAppVersion() };
+}

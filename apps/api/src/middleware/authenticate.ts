@@ -1,0 +1,22 @@
+import type { NextFunction, Request, Response } from "express";
+import { ApiError, findUserByApiKey } from "@dandi/core";
+
+/**
+ * Reads `Authorization: token <key>` (keyword matched case-insensitively, as DRF).
+ * A bad key is a 401; no header leaves the request anonymous.
+ */
+export async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
+  const header = req.get("authorization");
+  if (header) {
+    const match = /^token\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw ApiError.detail(401, "Invalid token header.");
+    const key = match[1]!;
+    const user = await findUserByApiKey(req.deps.prisma, key);
+    if (!user) throw ApiError.detail(401, "Invalid token.");
+    if (!user.isActive) throw ApiError.detail(401, "User inactive or deleted.");
+    req.user = user;
+    req.auth = { method: "token", key };
+  }
+  res.setHeader("X-Request-Username", req.user?.username ?? "AnonymousUser");
+  next();
+}

@@ -1,0 +1,32 @@
+import type { NextFunction, Request, Response } from "express";
+import * as Sentry from "@sentry/node";
+import { ApiError } from "@dandi/core";
+
+/** 404 for any route that nothing answered, in DRF's shape. */
+export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
+  next(ApiError.notFound());
+}
+
+/**
+ * The one error handler: ApiError → its status and body; malformed JSON → 400;
+ * anything else → 500 with a request id, logged and sent to Sentry.
+ */
+export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
+  if (err instanceof ApiError) {
+    res.status(err.status).set(err.headers).json(err.body);
+    return;
+  }
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e?.type === "entity.parse.failed") {
+    res.status(400).json({ detail: `JSON parse error - ${e.message ?? "invalid JSON"}` });
+    return;
+  }
+  if (e?.type === "entity.too.large") {
+    res.status(413).json({ detail: "Request body too large." });
+    return;
+  }
+  const requestId = String(req.id ?? "");
+  req.log?.error({ err }, "unhandled error");
+  Sentry.captureException(err, { tags: { requestId } });
+  res.status(500).json({ detail: "A server error occurred.", request_id: requestId });
+}

@@ -1,0 +1,61 @@
+import { Router } from "express";
+import swaggerUi from "swagger-ui-express";
+import { buildOpenApiDocument } from "../openapi";
+import { infoRouter } from "./info/info.router";
+import { presentInfo } from "./info/info.presenter";
+
+/** Slash-less /api paths that exist as such (no APPEND_SLASH redirect). */
+export const EXACT_API_PATHS = new Set<string>(["/openapi.json", "/audit/events/asset"]);
+
+/** /api paths that unapproved users may POST to (sign-in, questionnaire). */
+export const WRITE_EXEMPT_PATHS: RegExp[] = [];
+
+/** Everything under /api. Each resource folder contributes one router. */
+export function apiRouter(): Router {
+  const router = Router();
+  router.use(infoRouter());
+  router.get("/openapi.json", (req, res) => {
+    res.json(buildOpenApiDocument(req.deps.config.DANDI_API_URL, req.deps.version));
+  });
+  return router;
+}
+
+const ROBOTS = `User-agent: Googlebot
+Allow: /api/dandisets/search
+Allow: /api/dandisets/*/$
+Allow: /api/dandisets/?
+Allow: /api/info/
+Allow: /api/dandisets/*/versions/*/assets*page_size=1
+Disallow: /
+
+User-agent: *
+Disallow: /
+`;
+
+/** Routes outside /api: landing page, robots.txt, /server-info, Swagger UI. */
+export function rootRouter(): Router {
+  const router = Router();
+  router.get("/", (req, res) => {
+    const web = req.deps.config.DANDI_WEB_APP_URL;
+    res
+      .type("html")
+      .send(
+        `<!doctype html><html><head><meta charset="utf-8"><title>DANDI Archive API</title></head>` +
+          `<body><h1>DANDI Archive API</h1><p>This is the archive's API server. ` +
+          `Browse the archive at <a href="${web}">${web}</a>; the API is documented at <a href="/swagger/">/swagger/</a>.</p></body></html>`,
+      );
+  });
+  router.get("/robots.txt", (_req, res) => {
+    res.type("text/plain").send(ROBOTS);
+  });
+  router.get("/server-info", (req, res) => {
+    res.json(presentInfo(req.deps));
+  });
+  router.get("/swagger", (_req, res) => res.redirect(301, "/swagger/"));
+  router.use(
+    "/swagger/",
+    swaggerUi.serve,
+    swaggerUi.setup(undefined, { swaggerOptions: { url: "/api/openapi.json" } }),
+  );
+  return router;
+}

@@ -1,0 +1,46 @@
+import { Router } from "express";
+import { z } from "zod";
+import { ApiError, SCHEMA_MODELS, type SchemaModel } from "@dandi/core";
+import { registry } from "../../openapi";
+import { presentInfo } from "./info.presenter";
+
+const ZSchemaQuery = z.object({ model: z.string() });
+
+registry.registerPath({
+  method: "get",
+  path: "/api/info/",
+  summary: "Server information for clients",
+  responses: { 200: { description: "Info" } },
+});
+registry.registerPath({
+  method: "get",
+  path: "/api/schemas/",
+  summary: "JSON Schema of a metadata model",
+  request: { query: ZSchemaQuery },
+  responses: { 200: { description: "JSON Schema" }, 400: { description: "Unknown model" } },
+});
+registry.registerPath({
+  method: "get",
+  path: "/api/schemas/available/",
+  summary: "Schema models",
+  responses: { 200: { description: "Model names" } },
+});
+
+/** /api/info/ and the schema endpoints. */
+export function infoRouter(): Router {
+  const router = Router();
+  router.get("/info/", (req, res) => {
+    res.json(presentInfo(req.deps));
+  });
+  router.get("/schemas/available/", (_req, res) => {
+    res.json(SCHEMA_MODELS);
+  });
+  router.get("/schemas/", (req, res) => {
+    const model = String(req.query.model ?? "");
+    if (!SCHEMA_MODELS.includes(model as SchemaModel)) {
+      throw ApiError.fields({ model: [`Select a valid choice. ${model} is not one of the available choices.`] });
+    }
+    res.json(req.deps.schemas.schema(model as SchemaModel));
+  });
+  return router;
+}

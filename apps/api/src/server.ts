@@ -1,0 +1,30 @@
+import * as Sentry from "@sentry/node";
+import { loadConfigOrExit } from "@dandi/core";
+import { createApp } from "./app";
+import { buildDeps } from "./deps";
+
+const config = loadConfigOrExit();
+if (config.SENTRY_DSN) {
+  Sentry.init({
+    dsn: config.SENTRY_DSN,
+    environment: config.SENTRY_ENVIRONMENT ?? config.NODE_ENV,
+    tracesSampleRate: 0.01,
+  });
+}
+const deps = await buildDeps(config);
+const app = createApp(deps);
+const server = app.listen(config.PORT, () => {
+  deps.logger.info({ port: config.PORT, api: config.DANDI_API_URL }, "DANDI API listening");
+});
+server.keepAliveTimeout = 65_000;
+
+// Heroku sends SIGTERM and allows 30 s: stop accepting, finish in-flight requests, close the pool.
+async function shutdown(signal: string) {
+  deps.logger.info({ signal }, "shutting down");
+  server.close(() => {
+    void deps.prisma.$disconnect().finally(() => process.exit(0));
+  });
+  setTimeout(() => process.exit(1), 25_000).unref();
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

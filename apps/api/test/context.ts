@@ -1,0 +1,42 @@
+import { afterAll } from "vitest";
+import { pino } from "pino";
+import type { Express } from "express";
+import { createPrisma, type PrismaClient } from "@dandi/db";
+import { loadConfig, SchemaCatalog, type TConfig } from "@dandi/core";
+import { createTestDatabase } from "@dandi/testing";
+import { createApp } from "../src/app";
+import type { AppDeps } from "../src/context";
+import { readAppVersion } from "../src/deps";
+
+export interface TestContext {
+  app: Express;
+  deps: AppDeps;
+  prisma: PrismaClient;
+  config: TConfig;
+}
+
+/**
+ * A real app on its own freshly migrated PostgreSQL database, dropped after the
+ * file's tests. `env` overrides settings the way a deployment would set them.
+ */
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: db.url,
+    DATABASE_POOL_SIZE: "4",
+    SESSION_SECRET: "test-session-secret-that-is-long-enough-0123456789",
+    DANDI_API_URL: "http://api.test",
+    DANDI_WEB_APP_URL: "http://web.test",
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+  const prisma = createPrisma({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+  const schemas = await SchemaCatalog.load(config);
+  const deps: AppDeps = { config, prisma, schemas, logger: pino({ level: "silent" }), version: readAppVersion() };
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+  return { app: createApp(deps), deps, prisma, config };
+}

@@ -1,0 +1,136 @@
+import path from "node:path";
+import { z } from "zod";
+
+const booleanFromEnv = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const urlNoTrailingSlash = z.url().transform((u) => u.replace(/\/+$/, ""));
+
+/** The repository root, so that relative defaults work from any package's cwd. */
+export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
+
+/**
+ * Every setting the archive reads, Heroku style (one environment variable each).
+ * Nothing else in the codebase reads process.env.
+ */
+export const ZConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+      .default("redis://127.0.0.1:6379"),
+    /** Public URL of the API server, without /api (DANDI's DJANGO_DANDI_API_URL). */
+    DANDI_API_URL: urlNoTrailingSlash.default("http://localhost:8000"),
+    DANDI_WEB_APP_URL: urlNoTrailingSlash.default("http://localhost:8085"),
+    DANDI_JUPYTERHUB_URL: urlNoTrailingSlash.default("https://hub.dandiarchive.org"),
+    DANDI_INSTANCE_NAME: z
+      .string()
+      .regex(/^[A-Z][-A-Z]*$/)
+      .default("DANDI"),
+    DANDI_INSTANCE_IDENTIFIER: z.string().default("RRID:SCR_017571"),
+    DANDI_DOI_API_PREFIX: z.string().default("10.80507"),
+    DANDI_LICENSES: z
+      .string()
+      .default('["spdx:CC0-1.0","spdx:CC-BY-4.0"]')
+      .transform((s, ctx) => {
+        try {
+          return z.array(z.string()).parse(JSON.parse(s));
+        } catch {
+          ctx.addIssue({ code: "custom", message: "must be a JSON list of strings" });
+          return z.NEVER;
+        }
+      }),
+    /** Folder with dandischema's published JSON Schemas: <dir>/<version>/dandiset.json ... */
+    DANDI_SCHEMA_DIR: z.string().default(path.join(REPO_ROOT, "schemas")),
+    /** Where the schemas are downloaded from when DANDI_SCHEMA_DIR has no copy. */
+    DANDI_SCHEMA_URL: urlNoTrailingSlash.default("https://raw.githubusercontent.com/dandi/schema/master/releases"),
+    /** Schema version the server advertises; default: the newest version in DANDI_SCHEMA_DIR. */
+    DANDI_SCHEMA_VERSION: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/)
+      .optional(),
+    SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    SENTRY_DSN: z.string().optional(),
+    SENTRY_ENVIRONMENT: z.string().optional(),
+    CORS_ALLOWED_ORIGINS: z
+      .string()
+      .default("")
+      .transform((s) =>
+        s
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean),
+      ),
+    TRUST_PROXY: booleanFromEnv.default(true),
+
+    STORAGE_BACKEND: z.enum(["s3", "local"]).default("local"),
+    S3_BUCKET: z.string().optional(),
+    S3_ENDPOINT_URL: z.url().optional(),
+    S3_REGION: z.string().default("us-east-1"),
+    AWS_ACCESS_KEY_ID: z.string().optional(),
+    AWS_SECRET_ACCESS_KEY: z.string().optional(),
+    LOCAL_STORAGE_DIR: z.string().default(path.join(REPO_ROOT, "var", "storage")),
+    /** Lifetime of presigned download URLs, seconds (DANDI: 6 h). */
+    DOWNLOAD_URL_EXPIRY: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(6 * 3600),
+    /** Lifetime of presigned multipart upload URLs, seconds (DANDI: 7 days). */
+    UPLOAD_URL_EXPIRY: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(7 * 24 * 3600),
+
+    DANDI_VALIDATION_JOB_INTERVAL: z.coerce.number().int().min(1).default(60),
+    DANDI_AUTO_APPROVE_DOMAINS: z
+      .string()
+      .default(".edu,@alleninstitute.org,@nih.gov,@janelia.hhmi.org,@ccf.org,.ac.uk,.mcgill.ca,@epfl.ch")
+      .transform((s) =>
+        s
+          .split(",")
+          .map((d) => d.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+  })
+  .superRefine((c, ctx) => {
+    if (c.STORAGE_BACKEND === "s3" && !c.S3_BUCKET) {
+      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when STORAGE_BACKEND=s3" });
+    }
+  });
+
+export type TConfig = z.infer<typeof ZConfigSchema>;
+
+/** Thrown by loadConfig; its message names every bad or missing variable. */
+export class ConfigError extends Error {}
+
+/** Parses the environment once. Every problem is listed, by variable name. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): TConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = ZConfigSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(config)"}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+/** Loads the config or prints every problem and exits the process (for entry points). */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): TConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
