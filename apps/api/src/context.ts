@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { PrismaClient, User } from "@dandi/db";
-import type { SchemaCatalog, TConfig } from "@dandi/core";
+import type { SchemaCatalog, Storage, TConfig } from "@dandi/core";
 
 /** Everything a request handler may use, built once per process (or per test). */
 export interface AppDeps {
@@ -8,6 +8,7 @@ export interface AppDeps {
   prisma: PrismaClient;
   logger: Logger;
   schemas: SchemaCatalog;
+  storage: Storage;
   /** The server package version, reported by /api/info/. */
   version: string;
 }

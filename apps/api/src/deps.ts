@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pino } from "pino";
 import { createPrisma } from "@dandi/db";
-import { REPO_ROOT, SchemaCatalog, type TConfig } from "@dandi/core";
+import { REPO_ROOT, SchemaCatalog, createStorage, type TConfig } from "@dandi/core";
 import type { AppDeps } from "./context";
 
 /** The archive's version, from the root package.json. */
@@ -16,5 +16,6 @@ export async function buildDeps(config: TConfig): Promise<AppDeps> {
   const logger = pino({ level: config.LOG_LEVEL, redact: ["*.authorization", "*.password", "*.token"] });
   const prisma = createPrisma({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const schemas = await SchemaCatalog.load(config);
-  return { config, logger, prisma, schemas, version: readAppVersion() };
+  const storage = createStorage(config);
+  return { config, logger, prisma, schemas, storage, version: readAppVersion() };
 }

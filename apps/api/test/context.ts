@@ -2,7 +2,7 @@ import { afterAll } from "vitest";
 import { pino } from "pino";
 import type { Express } from "express";
 import { createPrisma, type PrismaClient } from "@dandi/db";
-import { loadConfig, SchemaCatalog, type TConfig } from "@dandi/core";
+import { createStorage, loadConfig, SchemaCatalog, type TConfig } from "@dandi/core";
 import { createTestDatabase } from "@dandi/testing";
 import { createApp } from "../src/app";
 import type { AppDeps } from "../src/context";
@@ -29,11 +29,18 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     DANDI_API_URL: "http://api.test",
     DANDI_WEB_APP_URL: "http://web.test",
     LOG_LEVEL: "silent",
+    // Not contacted unless a test touches storage; storage tests override these.
+    STORAGE_BACKEND: "s3",
+    S3_BUCKET: "dandi-test",
+    S3_ENDPOINT_URL: "http://127.0.0.1:9",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
     ...env,
   });
   const prisma = createPrisma({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const schemas = await SchemaCatalog.load(config);
-  const deps: AppDeps = { config, prisma, schemas, logger: pino({ level: "silent" }), version: readAppVersion() };
+  const storage = createStorage(config);
+  const deps: AppDeps = { config, prisma, schemas, storage, logger: pino({ level: "silent" }), version: readAppVersion() };
   afterAll(async () => {
     await prisma.$disconnect();
     await db.drop();

@@ -1,0 +1,151 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectTaggingCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { Readable } from "node:stream";
+import type { TConfig } from "../config";
+import type { PresignGetOptions, Storage, StoredObjectInfo } from "./storage";
+
+const EMBARGO_TAG = "embargoed=true";
+
+/** AWS S3 or an S3-compatible endpoint (MinIO, moto_server). */
+export class S3Storage implements Storage {
+  readonly backend = "s3" as const;
+  readonly client: S3Client;
+  private readonly bucket: string;
+
+  constructor(private readonly config: TConfig) {
+    this.bucket = config.S3_BUCKET!;
+    this.client = new S3Client({
+      region: config.S3_REGION,
+      endpoint: config.S3_ENDPOINT_URL,
+      forcePathStyle: !!config.S3_ENDPOINT_URL,
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+      credentials:
+        config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
+          ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY }
+          : undefined,
+    });
+  }
+
+  async createMultipartUpload(key: string, { embargoed }: { embargoed: boolean }): Promise<string> {
+    const out = await this.client.send(
+      new CreateMultipartUploadCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ContentType: "application/octet-stream",
+        Tagging: embargoed ? EMBARGO_TAG : undefined,
+      }),
+    );
+    return out.UploadId!;
+  }
+
+  presignUploadPart(key: string, uploadId: string, partNumber: number, contentLength: number): Promise<string> {
+    const cmd = new UploadPartCommand({
+      Bucket: this.bucket,
+      Key: key,
+      UploadId: uploadId,
+      PartNumber: partNumber,
+      ContentLength: contentLength,
+    });
+    return getSignedUrl(this.client, cmd, {
+      expiresIn: this.config.UPLOAD_URL_EXPIRY,
+      signableHeaders: new Set(["content-length"]),
+    });
+  }
+
+  presignCompleteMultipartUpload(key: string, uploadId: string): Promise<string> {
+    const cmd = new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId });
+    return getSignedUrl(this.client, cmd, { expiresIn: this.config.UPLOAD_URL_EXPIRY });
+  }
+
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+  }
+
+  async headObject(key: string): Promise<StoredObjectInfo | null> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { size: Number(out.ContentLength ?? 0), etag: (out.ETag ?? "").replace(/"/g, "") };
+    } catch (err) {
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404) return null;
+      throw err;
+    }
+  }
+
+  presignGet(key: string, options: PresignGetOptions = {}): Promise<string> {
+    const disposition = options.filename
+      ? `${options.disposition ?? "attachment"}; filename="${options.filename.replace(/"/g, "")}"`
+      : undefined;
+    const cmd = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ResponseContentDisposition: disposition,
+      ResponseContentType: options.contentType,
+    });
+    return getSignedUrl(this.client, cmd, { expiresIn: options.expiresIn ?? this.config.DOWNLOAD_URL_EXPIRY });
+  }
+
+  objectUrl(key: string): string {
+    const encoded = key.split("/").map(encodeURIComponent).join("/");
+    if (this.config.S3_ENDPOINT_URL) return `${this.config.S3_ENDPOINT_URL.replace(/\/$/, "")}/${this.bucket}/${encoded}`;
+    return `https://${this.bucket}.s3.amazonaws.com/${encoded}`;
+  }
+
+  async getObjectStream(key: string, range?: { start: number; end?: number }): Promise<Readable> {
+    const out = await this.client.send(
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Range: range ? `bytes=${range.start}-${range.end ?? ""}` : undefined,
+      }),
+    );
+    return out.Body as Readable;
+  }
+
+  async putObject(
+    key: string,
+    body: Buffer | string,
+    options: { contentType?: string; embargoed?: boolean } = {},
+  ): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: options.contentType,
+        Tagging: options.embargoed ? EMBARGO_TAG : undefined,
+      }),
+    );
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  async setEmbargoedTag(key: string, embargoed: boolean): Promise<void> {
+    if (embargoed) {
+      await this.client.send(
+        new PutObjectTaggingCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Tagging: { TagSet: [{ Key: "embargoed", Value: "true" }] },
+        }),
+      );
+    } else {
+      await this.client.send(new DeleteObjectTaggingCommand({ Bucket: this.bucket, Key: key }));
+    }
+  }
+}
