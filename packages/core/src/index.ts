@@ -6,3 +6,4 @@ export * from "./schemas";
 export * from "./storage/storage";
 export * from "./storage/s3-storage";
 export * from "./storage/create-storage";
+export * from "./audit";
