@@ -90,6 +90,36 @@ export const ZConfigSchema = z
       .default(7 * 24 * 3600),
 
     DANDI_VALIDATION_JOB_INTERVAL: z.coerce.number().int().min(1).default(60),
+    /** Queues a worker process serves (comma list of default, checksum, analytics). */
+    WORKER_QUEUES: z
+      .string()
+      .default("default")
+      .transform((s) =>
+        s
+          .split(",")
+          .map((q) => q.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(["default", "checksum", "analytics"])).min(1)),
+    /** Jobs a worker process runs at once, per queue. */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    /** BullMQ key prefix in Redis. */
+    JOBS_PREFIX: z.string().min(1).default("dandi"),
+    /** DataCite REST API; DOIs are only registered when URL, user and password are all set. */
+    DANDI_DOI_API_URL: urlNoTrailingSlash.optional(),
+    DANDI_DOI_API_USER: z.string().optional(),
+    DANDI_DOI_API_PASSWORD: z.string().optional(),
+    /** Create findable (published) DOIs instead of draft ones. */
+    DANDI_DOI_PUBLISH: booleanFromEnv.default(false),
+    /** Blobs no asset references are deleted only once older than this many seconds (default 7 days). */
+    BLOB_GC_GRACE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(7 * 24 * 3600),
+    /** Bucket and prefix of the S3 server access logs that the analytics worker counts downloads from. */
+    ANALYTICS_LOG_BUCKET: z.string().optional(),
+    ANALYTICS_LOG_PREFIX: z.string().default(""),
     DANDI_AUTO_APPROVE_DOMAINS: z
       .string()
       .default(".edu,@alleninstitute.org,@nih.gov,@janelia.hhmi.org,@ccf.org,.ac.uk,.mcgill.ca,@epfl.ch")

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import type { JobsOptions } from "bullmq";
+
+/**
+ * The queues. `default` is served by the Procfile `worker`, `checksum` by
+ * `checksum-worker`, `analytics` by `analytics-worker`.
+ */
+export const QUEUE_NAMES = ["default", "checksum", "analytics"] as const;
+export type TQueueName = (typeof QUEUE_NAMES)[number];
+
+const ZBlobPayload = z.object({ blobId: z.string().regex(/^\d+$/) });
+const ZAssetPayload = z.object({ assetId: z.string().regex(/^\d+$/) });
+const ZVersionPayload = z.object({ versionId: z.number().int().positive() });
+const ZEmpty = z.object({}).strict();
+
+const retry = (attempts: number, delayMs: number): JobsOptions => ({
+  attempts,
+  backoff: { type: "exponential", delay: delayMs },
+});
+
+interface JobDefinition<S extends z.ZodType> {
+  queue: TQueueName;
+  payload: S;
+  /** Fixed id: while a job with this id is waiting, active or delayed, another enqueue is a no-op. */
+  jobId?: (payload: z.infer<S>) => string;
+  options: JobsOptions;
+}
+
+function define<S extends z.ZodType>(d: JobDefinition<S>): JobDefinition<S> {
+  return d;
+}
+
+/** Every job: its queue, zod payload (ids only), dedupe id and retry policy. */
+export const JOBS = {
+  /** Streams a blob, verifies size and dandi-etag, stores its sha256, then queues asset validation. */
+  computeBlobSha256: define({
+    queue: "checksum",
+    payload: ZBlobPayload,
+    jobId: (p) => `sha256-${p.blobId}`,
+    options: retry(4, 30_000),
+  }),
+  /** Validates one Pending asset's published metadata against PublishedAsset. */
+  validateAsset: define({
+    queue: "default",
+    payload: ZAssetPayload,
+    jobId: (p) => `validate-asset-${p.assetId}`,
+    options: retry(3, 5_000),
+  }),
+  /** Validates one Pending draft version against PublishedDandiset. */
+  validateVersion: define({
+    queue: "default",
+    payload: ZVersionPayload,
+    jobId: (p) => `validate-version-${p.versionId}`,
+    options: retry(3, 5_000),
+  }),
+  /** Turns a dandiset's draft (status Publishing) into a new published version. */
+  publishDandiset: define({
+    queue: "default",
+    payload: z.object({ dandisetId: z.number().int().positive(), userId: z.number().int().positive() }),
+    jobId: (p) => `publish-${p.dandisetId}`,
+    options: retry(5, 10_000),
+  }),
+  /** Writes dandiset.yaml, assets.yaml and the JSON-LD manifests of a version. */
+  writeManifests: define({
+    queue: "default",
+    payload: ZVersionPayload,
+    jobId: (p) => `manifests-${p.versionId}`,
+    options: retry(3, 10_000),
+  }),
+  /** Registers (or updates) the DataCite DOI of a published version. */
+  registerDoi: define({
+    queue: "default",
+    payload: ZVersionPayload,
+    jobId: (p) => `doi-${p.versionId}`,
+    options: retry(6, 30_000),
+  }),
+  /** Inserts an ApplicationStats row. */
+  computeStats: define({ queue: "default", payload: ZEmpty, jobId: () => "compute-stats", options: retry(3, 60_000) }),
+  /** Sweep: queues validation of Pending drafts and assets, re-queues stuck Validating ones. */
+  sweepValidation: define({ queue: "default", payload: ZEmpty, options: retry(1, 1_000) }),
+  /** Sweep: aborts and deletes uploads older than UPLOAD_URL_EXPIRY. */
+  sweepExpiredUploads: define({ queue: "default", payload: ZEmpty, options: retry(2, 60_000) }),
+  /** Sweep: deletes blobs no asset references, after the grace period. */
+  sweepOrphanedBlobs: define({ queue: "default", payload: ZEmpty, options: retry(2, 60_000) }),
+  /** Sweep: lists new S3 access-log files and queues one job per file. */
+  sweepAccessLogs: define({ queue: "analytics", payload: ZEmpty, options: retry(2, 60_000) }),
+  /** Counts the successful blob GETs of one S3 access-log file (idempotent per file). */
+  processAccessLog: define({
+    queue: "analytics",
+    payload: z.object({ logKey: z.string().min(1) }),
+    jobId: (p) => `access-log-${Buffer.from(p.logKey).toString("base64url")}`,
+    options: retry(4, 30_000),
+  }),
+} as const;
+
+export type TJobName = keyof typeof JOBS;
+export type TJobPayload<N extends TJobName> = z.infer<(typeof JOBS)[N]["payload"]>;
+
+/** Parses a job's payload with its definition's schema (handlers re-validate what they receive). */
+export function parsePayload<N extends TJobName>(name: N, data: unknown): TJobPayload<N> {
+  return JOBS[name].payload.parse(data) as TJobPayload<N>;
+}
+
+/** The job names that run on a queue. */
+export function jobsOfQueue(queue: TQueueName): TJobName[] {
+  return (Object.keys(JOBS) as TJobName[]).filter((n) => JOBS[n].queue === queue);
+}

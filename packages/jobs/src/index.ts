@@ -1,0 +1,3 @@
+export * from "./connection";
+export * from "./definitions";
+export * from "./jobs-client";

@@ -1,0 +1,103 @@
+import { Queue, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { createRedisConnection } from "./connection";
+import { JOBS, QUEUE_NAMES, type TJobName, type TJobPayload, type TQueueName } from "./definitions";
+
+export interface JobsClientOptions {
+  redisUrl: string;
+  /** BullMQ key prefix; tests use a unique one per file so runs never collide. */
+  prefix?: string;
+}
+
+export interface FailedJobInfo {
+  queue: TQueueName;
+  name: string;
+  id: string;
+  data: unknown;
+  failedReason: string;
+  attemptsMade: number;
+  timestamp: number;
+  processedOn: number | null;
+  finishedOn: number | null;
+}
+
+/** Completed jobs are dropped so that a fixed jobId can be queued again later; failed ones stay for admins. */
+const RETENTION = { removeOnComplete: true, removeOnFail: { age: 14 * 24 * 3600, count: 10_000 } };
+
+/**
+ * The API's and the worker's handle on the queues: typed `enqueue` of a job
+ * definition. Call `enqueue` only after the transaction that made the work
+ * necessary has committed, so a worker never reads state that is not there yet.
+ */
+export class JobsClient {
+  readonly prefix: string;
+  private readonly connection: Redis;
+  private readonly queues = new Map<TQueueName, Queue>();
+
+  constructor(options: JobsClientOptions) {
+    this.prefix = options.prefix ?? "bull";
+    this.connection = createRedisConnection(options.redisUrl);
+  }
+
+  /** The BullMQ queue object (created lazily, sharing one connection). */
+  queue(name: TQueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  /** Validates the payload and queues the job; a job with the same fixed id already queued makes this a no-op. */
+  async enqueue<N extends TJobName>(name: N, payload: TJobPayload<N>, options: { delayMs?: number } = {}): Promise<Job> {
+    const def = JOBS[name];
+    const data = def.payload.parse(payload) as TJobPayload<N>;
+    const jobId = "jobId" in def ? (def.jobId as (p: TJobPayload<N>) => string)(data) : undefined;
+    return this.queue(def.queue).add(name, data, { ...def.options, ...RETENTION, jobId, delay: options.delayMs });
+  }
+
+  /** Queues many jobs of one kind in one round trip. */
+  async enqueueMany<N extends TJobName>(name: N, payloads: TJobPayload<N>[]): Promise<void> {
+    if (payloads.length === 0) return;
+    const def = JOBS[name];
+    const jobIdOf = "jobId" in def ? (def.jobId as (p: TJobPayload<N>) => string) : undefined;
+    await this.queue(def.queue).addBulk(
+      payloads.map((p) => {
+        const data = def.payload.parse(p) as TJobPayload<N>;
+        return { name, data, opts: { ...def.options, ...RETENTION, jobId: jobIdOf?.(data) } };
+      }),
+    );
+  }
+
+  /** Failed jobs of every queue, newest first, for the admin endpoint. */
+  async listFailed(offset: number, limit: number): Promise<{ count: number; jobs: FailedJobInfo[] }> {
+    const perQueue = await Promise.all(
+      QUEUE_NAMES.map(async (q) => ({ q, jobs: await this.queue(q).getFailed(0, offset + limit - 1) })),
+    );
+    const counts = await Promise.all(QUEUE_NAMES.map((q) => this.queue(q).getFailedCount()));
+    const all = perQueue
+      .flatMap(({ q, jobs }) => jobs.filter(Boolean).map((j) => toFailedInfo(q, j)))
+      .sort((a, b) => (b.finishedOn ?? b.timestamp) - (a.finishedOn ?? a.timestamp));
+    return { count: counts.reduce((a, b) => a + b, 0), jobs: all.slice(offset, offset + limit) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await this.connection.quit().catch(() => undefined);
+  }
+}
+
+function toFailedInfo(queue: TQueueName, job: Job): FailedJobInfo {
+  return {
+    queue,
+    name: job.name,
+    id: String(job.id),
+    data: job.data,
+    failedReason: job.failedReason ?? "",
+    attemptsMade: job.attemptsMade,
+    timestamp: job.timestamp,
+    processedOn: job.processedOn ?? null,
+    finishedOn: job.finishedOn ?? null,
+  };
+}
