@@ -50,7 +50,11 @@ export class JobsClient {
   }
 
   /** Validates the payload and queues the job; a job with the same fixed id already queued makes this a no-op. */
-  async enqueue<N extends TJobName>(name: N, payload: TJobPayload<N>, options: { delayMs?: number } = {}): Promise<Job> {
+  async enqueue<N extends TJobName>(
+    name: N,
+    payload: TJobPayload<N>,
+    options: { delayMs?: number } = {},
+  ): Promise<Job> {
     const def = JOBS[name];
     const data = def.payload.parse(payload) as TJobPayload<N>;
     const jobId = "jobId" in def ? (def.jobId as (p: TJobPayload<N>) => string)(data) : undefined;
