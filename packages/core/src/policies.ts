@@ -31,3 +31,18 @@ export function canReadDandiset(
 ): boolean {
   return dandiset.embargoStatus === "OPEN" || isOwner(actor, ownerIds);
 }
+
+/** DANDI's IsAdminUser for the user list: staff or superuser. */
+export function canListUsers(actor: Pick<User, "isActive" | "isSuperuser" | "isStaff"> | null | undefined): boolean {
+  return !!actor && actor.isActive && (actor.isSuperuser || !!actor.isStaff);
+}
+
+/** The API key is for APPROVED users and superusers only (so the CLI cannot authenticate otherwise). */
+export function canUseApiKey(actor: Actor): boolean {
+  return canWrite(actor);
+}
+
+/** Searching users (the owners dialog) is for APPROVED users and superusers only. */
+export function canSearchUsers(actor: Actor): boolean {
+  return canWrite(actor);
+}

@@ -3,6 +3,9 @@ import swaggerUi from "swagger-ui-express";
 import { buildOpenApiDocument } from "../openapi";
 import { infoRouter } from "./info/info.router";
 import { presentInfo } from "./info/info.presenter";
+import { usersRouter } from "./users/users.router";
+import { authTokenRouter } from "./auth-token/auth-token.router";
+import { statsRouter } from "./stats/stats.router";
 
 /** Slash-less /api paths that exist as such (no APPEND_SLASH redirect). */
 export const EXACT_API_PATHS = new Set<string>(["/openapi.json", "/audit/events/asset"]);
@@ -14,6 +17,9 @@ export const WRITE_EXEMPT_PATHS: RegExp[] = [];
 export function apiRouter(): Router {
   const router = Router();
   router.use(infoRouter());
+  router.use(usersRouter());
+  router.use(authTokenRouter());
+  router.use(statsRouter());
   router.get("/openapi.json", (req, res) => {
     res.json(buildOpenApiDocument(req.deps.config.DANDI_API_URL, req.deps.version));
   });

@@ -1,0 +1,20 @@
+import { Router } from "express";
+import { getLatestApplicationStats } from "@dandi/core";
+import { registry } from "../../openapi";
+import { presentStats } from "./stats.presenter";
+
+registry.registerPath({
+  method: "get",
+  path: "/api/stats/",
+  summary: "Archive-wide counts, as last computed",
+  responses: { 200: { description: "Stats" } },
+});
+
+/** /api/stats/: served from the ApplicationStats table, recomputed periodically by the worker. */
+export function statsRouter(): Router {
+  const router = Router();
+  router.get("/stats/", async (req, res) => {
+    res.json(presentStats(await getLatestApplicationStats(req.deps.prisma)));
+  });
+  return router;
+}

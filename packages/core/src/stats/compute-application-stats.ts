@@ -1,0 +1,22 @@
+import type { ApplicationStats, Db } from "@dandi/db";
+
+/**
+ * Inserts a new ApplicationStats row, DANDI's `compute_application_stats`:
+ * every dandiset, dandisets with a published version, APPROVED users, and the
+ * bytes of distinct blobs referenced by any version. One INSERT ... SELECT, so
+ * the four numbers come from one snapshot.
+ */
+export async function computeApplicationStats(db: Db): Promise<ApplicationStats> {
+  const [row] = await db.$queryRaw<{ id: number }[]>`
+    INSERT INTO application_stats (timestamp, dandiset_count, published_dandiset_count, user_count, size)
+    SELECT clock_timestamp(),
+      (SELECT count(*) FROM dandisets),
+      (SELECT count(DISTINCT dandiset_id) FROM versions WHERE version <> 'draft'),
+      (SELECT count(*) FROM users WHERE status = 'APPROVED'),
+      (SELECT coalesce(sum(b.size), 0) FROM asset_blobs b
+        WHERE EXISTS (
+          SELECT 1 FROM assets a JOIN version_assets va ON va.asset_id = a.id WHERE a.blob_id = b.id
+        ))
+    RETURNING id`;
+  return db.applicationStats.findUniqueOrThrow({ where: { id: row!.id } });
+}
