@@ -1,4 +1,5 @@
 import type { Dandiset, User } from "@dandi/db";
+import { ApiError } from "./errors";
 
 /**
  * Authorization decisions, in one place. Every route asks these functions; none
@@ -45,4 +46,55 @@ export function canUseApiKey(actor: Actor): boolean {
 /** Searching users (the owners dialog) is for APPROVED users and superusers only. */
 export function canSearchUsers(actor: Actor): boolean {
   return canWrite(actor);
+}
+
+/** DANDI's DandisetUnembargoInProgressError message (a bare-string 400). */
+export const UNEMBARGO_IN_PROGRESS_MESSAGE = "Dandiset modification not allowed during unembargo";
+
+/** While UNEMBARGOING, nothing about a dandiset may change. */
+export function canModifyDandisetNow(dandiset: Pick<Dandiset, "embargoStatus">): boolean {
+  return dandiset.embargoStatus !== "UNEMBARGOING";
+}
+
+/**
+ * Call before any mutation of a dandiset (its versions, assets, zarrs, uploads,
+ * owners, deletion): throws the 400 "Dandiset modification not allowed during unembargo".
+ */
+export function assertDandisetModifiable(dandiset: Pick<Dandiset, "embargoStatus">): void {
+  if (!canModifyDandisetNow(dandiset)) throw ApiError.string(400, UNEMBARGO_IN_PROGRESS_MESSAGE);
+}
+
+/** Unembargo: approved (or superuser) owners only. */
+export function canUnembargo(actor: Actor, ownerIds: readonly number[]): boolean {
+  return canWrite(actor) && isOwner(actor, ownerIds);
+}
+
+type StaffActor = Pick<User, "isActive" | "isSuperuser" | "isStaff"> | null | undefined;
+
+/** The admin API's read side (user list, audit log): staff or superusers. */
+export function canViewAdmin(actor: StaffActor): boolean {
+  return !!actor && actor.isActive && (actor.isSuperuser || actor.isStaff);
+}
+
+/** Approving and rejecting users: superusers only. */
+export function canManageUsers(actor: StaffActor): boolean {
+  return !!actor && actor.isActive && actor.isSuperuser;
+}
+
+/** The questionnaire: any signed-in active user, whatever the approval status. */
+export function canSubmitQuestionnaire(actor: Actor): boolean {
+  return !!actor && actor.isActive;
+}
+
+/** Adding, changing and removing a version's assets: owners (superusers count as owners). */
+export function canModifyAssets(actor: Actor, ownerIds: readonly number[]): boolean {
+  return canWrite(actor) && isOwner(actor, ownerIds);
+}
+
+/**
+ * The top-level /api/assets/{id}/ routes for an asset whose blob is embargoed:
+ * superusers, and owners of any dandiset that contains the asset (dandi-api.md §1.4).
+ */
+export function canReadEmbargoedAsset(actor: Actor, containingOwnerIds: readonly number[]): boolean {
+  return isOwner(actor, containingOwnerIds);
 }
