@@ -19,8 +19,11 @@ export type TAuditRecordType =
 export interface WriteAuditRecordOptions {
   /** The dandiset's numeric id (not a foreign key: records outlive deleted dandisets). */
   dandisetId: number;
-  /** The acting user; username, e-mail and full name are copied into the record. */
-  user: Pick<User, "username" | "email" | "firstName" | "lastName">;
+  /**
+   * The acting user; username, e-mail and full name are copied into the record.
+   * Null only for admin actions without a user (then `admin` must be true).
+   */
+  user: Pick<User, "username" | "email" | "firstName" | "lastName"> | null;
   recordType: TAuditRecordType;
   /** Record-type specific JSON, e.g. {path, size, asset_blob_id, asset_id, metadata} for assets. */
   details: Prisma.InputJsonValue;
@@ -41,13 +44,14 @@ export async function writeAuditRecord(db: Db, options: WriteAuditRecordOptions)
   if (admin !== description.length > 0) {
     throw new Error("An audit record's description is required exactly when admin is true");
   }
+  if (!user && !admin) throw new Error("An audit record needs a user unless admin is true");
   await db.auditRecord.create({
     data: {
       dandisetId,
       // The columns have DANDI's lengths; clip rather than fail the audited write.
-      username: user.username.slice(0, 39),
-      userEmail: user.email.slice(0, 254),
-      userFullname: `${user.firstName} ${user.lastName}`.slice(0, 301),
+      username: (user?.username ?? "").slice(0, 39),
+      userEmail: (user?.email ?? "").slice(0, 254),
+      userFullname: (user ? `${user.firstName} ${user.lastName}` : "").slice(0, 301),
       recordType,
       details,
       admin,

@@ -1,0 +1,88 @@
+import { Prisma, type Db, type User } from "@dandi/db";
+import { buildSearchFilter } from "../search/build-search-filter";
+import { parseSearchQuery } from "../search/parse-search-query";
+import { loadDandisetViews, type TDandisetView } from "./dandiset-views";
+
+export type TDandisetOrderField = "id" | "name" | "modified" | "size" | "stars";
+
+export interface ListDandisetsOptions {
+  db: Db;
+  user?: Pick<User, "id" | "isSuperuser" | "isActive"> | null;
+  /** Include dandisets with only a draft (default true). */
+  draft: boolean;
+  /** Include dandisets whose latest version has no assets (default true). */
+  empty: boolean;
+  /** Include owned non-OPEN dandisets; the caller checks authentication first. */
+  embargoed: boolean;
+  /** Only the caller's own dandisets (no superuser bypass). */
+  mine: boolean;
+  /** Only dandisets the caller starred, newest star first; the caller checks authentication first. */
+  starred: boolean;
+  search?: string;
+  ordering?: { field: TDandisetOrderField; descending: boolean };
+  offset: number;
+  limit: number;
+}
+
+/**
+ * DANDI's dandiset list (GET /api/dandisets/, dandi-api.md §7): the visible set
+ * filtered and ordered in SQL, counted, and one page loaded. Throws
+ * SearchSyntaxError for a bad `search`.
+ */
+export async function listDandisets(
+  options: ListDandisetsOptions,
+): Promise<{ count: number; results: TDandisetView[] }> {
+  const { db, user } = options;
+  const userId = user?.id ?? -1;
+  const where: Prisma.Sql[] = [];
+  const joins: Prisma.Sql[] = [];
+
+  if (options.mine) where.push(Prisma.sql`d.id IN (SELECT dandiset_id FROM dandiset_owners WHERE user_id = ${userId})`);
+  if (!options.embargoed) {
+    where.push(Prisma.sql`d.embargo_status = 'OPEN'`);
+  } else if (!(user?.isSuperuser && user.isActive)) {
+    where.push(
+      Prisma.sql`(d.embargo_status = 'OPEN' OR d.id IN (SELECT dandiset_id FROM dandiset_owners WHERE user_id = ${userId}))`,
+    );
+  }
+  if (!options.draft)
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM versions pv WHERE pv.dandiset_id = d.id AND pv.version <> 'draft')`);
+  if (options.search) where.push(...buildSearchFilter(parseSearchQuery(options.search)));
+  if (options.starred)
+    joins.push(Prisma.sql`JOIN dandiset_stars st ON st.dandiset_id = d.id AND st.user_id = ${userId}`);
+
+  const field = options.ordering?.field;
+  const needsLatest = !options.empty || field === "name" || field === "modified" || field === "size";
+  if (needsLatest) {
+    joins.push(Prisma.sql`LEFT JOIN LATERAL (
+      SELECT lv.name, lv.modified, lv.size, lv.asset_count FROM versions lv
+      WHERE lv.dandiset_id = d.id ORDER BY lv.created DESC, lv.id DESC LIMIT 1) latest ON true`);
+  }
+  if (!options.empty) where.push(Prisma.sql`latest.asset_count > 0`);
+
+  const dir = options.ordering?.descending ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  let orderBy: Prisma.Sql;
+  if (options.starred && !field) orderBy = Prisma.sql`st.created DESC, d.id`;
+  else if (field === "id") orderBy = Prisma.sql`d.id ${dir}`;
+  else if (field === "name") orderBy = Prisma.sql`latest.name ${dir}, d.id`;
+  else if (field === "modified") orderBy = Prisma.sql`latest.modified ${dir}, d.id`;
+  else if (field === "size") orderBy = Prisma.sql`coalesce(latest.size, 0) ${dir}, d.id`;
+  else if (field === "stars") {
+    joins.push(
+      Prisma.sql`LEFT JOIN (SELECT dandiset_id, count(*) AS n FROM dandiset_stars GROUP BY dandiset_id) sc ON sc.dandiset_id = d.id`,
+    );
+    orderBy = Prisma.sql`coalesce(sc.n, 0) ${dir}, d.id`;
+  } else orderBy = Prisma.sql`d.created, d.id`;
+
+  const from = Prisma.sql`FROM dandisets d ${joins.length ? Prisma.join(joins, " ") : Prisma.empty}
+    ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}`;
+  const rows = await db.$queryRaw<{ id: number; total: bigint }[]>`
+    SELECT d.id, count(*) OVER () AS total ${from} ORDER BY ${orderBy} LIMIT ${options.limit} OFFSET ${options.offset}`;
+  let count = rows.length ? Number(rows[0]!.total) : 0;
+  if (rows.length === 0 && options.offset > 0) {
+    const [c] = await db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total ${from}`;
+    count = Number(c?.total ?? 0);
+  }
+  const results = await loadDandisetViews(db, { ids: rows.map((r) => r.id), userId: user?.id, published: "max-id" });
+  return { count, results };
+}

@@ -1,0 +1,107 @@
+import { Prisma } from "@dandi/db";
+import { SearchSyntaxError, type TParsedSearch } from "./parse-search-query";
+
+const FILE_TYPE_ALIASES: Record<string, string> = {
+  nwb: "application/x-nwb",
+  image: "image/",
+  text: "text/",
+  video: "video/",
+};
+
+const SUMMARY_PATHS = {
+  species: "$.assetsSummary.species[*].name",
+  approach: "$.assetsSummary.approach[*].name",
+  technique: "$.assetsSummary.measurementTechnique[*].name",
+} as const;
+
+/** LIKE pattern escaping, as Django's icontains does. */
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Python's re.escape, for the jsonpath like_regex value. */
+function escapeRegex(value: string): string {
+  return value.replace(/[^A-Za-z0-9_]/g, (c) => (/\s/.test(c) && c !== " " ? c : `\\${c}`));
+}
+
+function parseDate(operator: string, value: string): Date {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
+  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!m || !date || date.getUTCMonth() !== Number(m[2]) - 1 || date.getUTCDate() !== Number(m[3])) {
+    throw new SearchSyntaxError(`Invalid date for "${operator}": '${value}'. Use YYYY-MM-DD.`);
+  }
+  return date;
+}
+
+/**
+ * SQL conditions on `d` (the dandisets table) for a parsed search, ANDed:
+ * free text over any version's metadata (through the trigram index on
+ * dandi_search_text), and DANDI's operators. Throws SearchSyntaxError on bad values.
+ */
+export function buildSearchFilter(parsed: TParsedSearch): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  const summary: Prisma.Sql[] = [];
+  for (const { key, value: rawValue } of parsed.operators) {
+    const value = rawValue.trim();
+    if (!value) throw new SearchSyntaxError(`Operator "${key}" requires a value (e.g. ${key}:something).`);
+    switch (key) {
+      case "created_before":
+        conditions.push(Prisma.sql`d.created < ${parseDate(key, value)}`);
+        break;
+      case "created_after":
+        conditions.push(Prisma.sql`d.created >= ${parseDate(key, value)}`);
+        break;
+      case "modified_before":
+      case "modified_after": {
+        const op = key === "modified_before" ? Prisma.sql`<` : Prisma.sql`>=`;
+        conditions.push(
+          Prisma.sql`(SELECT lv.modified FROM versions lv WHERE lv.dandiset_id = d.id ORDER BY lv.created DESC LIMIT 1) ${op} ${parseDate(key, value)}`,
+        );
+        break;
+      }
+      case "published_before":
+      case "published_after": {
+        const op = key === "published_before" ? Prisma.sql`<` : Prisma.sql`>=`;
+        conditions.push(
+          Prisma.sql`(SELECT pv.created FROM versions pv WHERE pv.dandiset_id = d.id AND pv.version <> 'draft' ORDER BY pv.created DESC LIMIT 1) ${op} ${parseDate(key, value)}`,
+        );
+        break;
+      }
+      case "species":
+      case "approach":
+      case "technique": {
+        const path = `${SUMMARY_PATHS[key]} ? (@ like_regex ${JSON.stringify(escapeRegex(value))} flag "i")`;
+        summary.push(Prisma.sql`jsonb_path_exists(sv.metadata, ${path}::jsonpath)`);
+        break;
+      }
+      case "file_type": {
+        const prefix = FILE_TYPE_ALIASES[value.toLowerCase()] ?? value;
+        conditions.push(Prisma.sql`EXISTS (
+          SELECT 1 FROM versions fv
+          JOIN version_assets fva ON fva.version_id = fv.id
+          JOIN assets fa ON fa.id = fva.asset_id
+          WHERE fv.dandiset_id = d.id AND lower(fa.metadata->>'encodingFormat') LIKE ${`${escapeLike(prefix.toLowerCase())}%`})`);
+        break;
+      }
+      case "owner":
+        conditions.push(Prisma.sql`d.id IN (
+          SELECT o.dandiset_id FROM dandiset_owners o JOIN users u ON u.id = o.user_id
+          WHERE lower(u.github_login) = lower(${value}) OR lower(u.email) = lower(${value})
+             OR lower(u.first_name) = lower(${value}) OR lower(u.last_name) = lower(${value})
+             OR lower(u.first_name || ' ' || u.last_name) = lower(${value}))`);
+        break;
+    }
+  }
+  if (summary.length) {
+    // All summary clauses must hold on the same version, as DANDI's.
+    conditions.push(
+      Prisma.sql`d.id IN (SELECT sv.dandiset_id FROM versions sv WHERE ${Prisma.join(summary, " AND ")})`,
+    );
+  }
+  for (const word of parsed.freeText) {
+    conditions.push(
+      Prisma.sql`d.id IN (SELECT tv.dandiset_id FROM versions tv WHERE dandi_search_text(tv.metadata) LIKE '%' || lower(public.unaccent(${escapeLike(word)})) || '%')`,
+    );
+  }
+  return conditions;
+}
