@@ -1,3 +1,6 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { afterAll } from "vitest";
 import { pino } from "pino";
 import type { Express } from "express";
@@ -21,6 +24,7 @@ export interface TestContext {
  */
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
   const db = await createTestDatabase();
+  const storageDir = await fs.mkdtemp(path.join(os.tmpdir(), "dandi-storage-"));
   const config = loadConfig({
     NODE_ENV: "test",
     DATABASE_URL: db.url,
@@ -29,12 +33,9 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     DANDI_API_URL: "http://api.test",
     DANDI_WEB_APP_URL: "http://web.test",
     LOG_LEVEL: "silent",
-    // Not contacted unless a test touches storage; storage tests override these.
-    STORAGE_BACKEND: "s3",
-    S3_BUCKET: "dandi-test",
-    S3_ENDPOINT_URL: "http://127.0.0.1:9",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
+    // Local-disk storage in a fresh folder per test file; S3 tests pass STORAGE_BACKEND=s3 and startMotoServer()'s settings.
+    STORAGE_BACKEND: "local",
+    LOCAL_STORAGE_DIR: storageDir,
     ...env,
   });
   const prisma = createPrisma({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
@@ -44,6 +45,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   afterAll(async () => {
     await prisma.$disconnect();
     await db.drop();
+    await fs.rm(storageDir, { recursive: true, force: true });
   });
   return { app: createApp(deps), deps, prisma, config };
 }

@@ -3,6 +3,7 @@ import swaggerUi from "swagger-ui-express";
 import { buildOpenApiDocument } from "../openapi";
 import { infoRouter } from "./info/info.router";
 import { presentInfo } from "./info/info.presenter";
+import { localStorageRouter } from "./local-storage/local-storage.router";
 import { usersRouter } from "./users/users.router";
 import { authTokenRouter } from "./auth-token/auth-token.router";
 import { statsRouter } from "./stats/stats.router";
@@ -51,6 +52,7 @@ export function rootRouter(): Router {
           `Browse the archive at <a href="${web}">${web}</a>; the API is documented at <a href="/swagger/">/swagger/</a>.</p></body></html>`,
       );
   });
+  router.use("/storage", localStorageRouter());
   router.get("/robots.txt", (_req, res) => {
     res.type("text/plain").send(ROBOTS);
   });

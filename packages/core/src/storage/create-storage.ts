@@ -1,4 +1,5 @@
 import type { TConfig } from "../config";
+import { LocalStorage } from "./local-storage";
 import { S3Storage } from "./s3-storage";
 import type { Storage } from "./storage";
 
@@ -8,7 +9,6 @@ export function createStorage(config: TConfig): Storage {
     case "s3":
       return new S3Storage(config);
     case "local":
-      // The local-disk backend (signed URLs served by the API) is built in the uploads work.
-      throw new Error("STORAGE_BACKEND=local is not built yet; use STORAGE_BACKEND=s3");
+      return new LocalStorage(config);
   }
 }
