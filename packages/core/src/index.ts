@@ -10,6 +10,7 @@ export * from "./storage/local-storage";
 export * from "./storage/storage-error";
 export * from "./storage/url-signer";
 export * from "./storage/content-disposition";
+export * from "./digests/dandi-etag";
 export * from "./audit";
 export * from "./users/describe-user";
 export * from "./users/search-users";
