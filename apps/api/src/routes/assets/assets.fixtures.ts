@@ -1,0 +1,52 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { EmbargoStatus, PrismaClient } from "@dandi/db";
+import { blobKey } from "@dandi/core";
+
+/** A dandiset with a draft (and optionally a published version), owned by `ownerId`. */
+export async function seedDandiset(
+  prisma: PrismaClient,
+  options: { ownerId: number; embargoStatus?: EmbargoStatus; published?: boolean },
+) {
+  const dandiset = await prisma.dandiset.create({
+    data: {
+      embargoStatus: options.embargoStatus ?? "OPEN",
+      embargoEndDate: options.embargoStatus && options.embargoStatus !== "OPEN" ? new Date("2030-01-01") : null,
+      owners: { create: { userId: options.ownerId } },
+    },
+  });
+  const draft = await prisma.version.create({
+    data: {
+      dandisetId: dandiset.id,
+      version: "draft",
+      name: "Test",
+      metadata: { schemaVersion: "0.7.0" },
+      status: "Valid",
+      modified: new Date("2020-01-01T00:00:00Z"),
+    },
+  });
+  const published = options.published
+    ? await prisma.version.create({
+        data: { dandisetId: dandiset.id, version: "0.230101.1234", name: "Test", metadata: { schemaVersion: "0.7.0" } },
+      })
+    : null;
+  const id = String(dandiset.id).padStart(6, "0");
+  return { dandiset, draft, published, id, base: `/api/dandisets/${id}/versions/draft/assets/` };
+}
+
+/** An AssetBlob row (as a finished upload leaves it), optionally with its bytes in storage. */
+export async function seedBlob(
+  prisma: PrismaClient,
+  options: { size?: number; embargoed?: boolean; sha256?: string; bytes?: Buffer } = {},
+) {
+  const uuid = randomUUID();
+  return prisma.assetBlob.create({
+    data: {
+      blobId: uuid,
+      key: blobKey(uuid),
+      etag: `${randomBytes(16).toString("hex")}-1`,
+      sha256: options.sha256 ?? null,
+      size: BigInt(options.bytes?.length ?? options.size ?? 100),
+      embargoed: options.embargoed ?? false,
+    },
+  });
+}

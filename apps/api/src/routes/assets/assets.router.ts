@@ -1,0 +1,54 @@
+import { Router, type Request } from "express";
+import { ApiError, canReadEmbargoedAsset, findAsset } from "@dandi/core";
+import { registry } from "../../openapi";
+import { readAssetId } from "./asset-params";
+import { sendAssetDownload, ZDownloadQuerySchema } from "./asset-download";
+import { presentAssetDetail, presentFullMetadata } from "./assets.presenter";
+
+registry.registerPath({
+  method: "get",
+  path: "/api/assets/{asset_id}/",
+  summary: "Full asset metadata",
+  responses: { 200: { description: "Metadata" } },
+});
+registry.registerPath({
+  method: "get",
+  path: "/api/assets/{asset_id}/info/",
+  summary: "AssetDetail",
+  responses: { 200: { description: "AssetDetail" } },
+});
+registry.registerPath({
+  method: "get",
+  path: "/api/assets/{asset_id}/download/",
+  summary: "302 to a presigned download URL",
+  request: { query: ZDownloadQuerySchema },
+  responses: { 302: { description: "Redirect" } },
+});
+
+/**
+ * The asset of a top-level route behind DANDI's embargo gate: an embargoed blob
+ * needs a signed-in superuser or owner of a dandiset that contains the asset.
+ */
+async function loadAsset(req: Request) {
+  const { asset, ownerIds } = await findAsset(req.deps.prisma, readAssetId(req));
+  if (asset.blob?.embargoed) {
+    if (!req.user) throw ApiError.unauthenticated();
+    if (!canReadEmbargoedAsset(req.user, ownerIds)) throw ApiError.forbidden();
+  }
+  return asset;
+}
+
+/** /api/assets/{id}/... (DANDI's AssetViewSet: no list route). */
+export function assetsRouter(): Router {
+  const router = Router();
+  router.get("/assets/:assetId/", async (req, res) => {
+    res.json(presentFullMetadata(req.deps, await loadAsset(req)));
+  });
+  router.get("/assets/:assetId/info/", async (req, res) => {
+    res.json(presentAssetDetail(req.deps, await loadAsset(req)));
+  });
+  router.get("/assets/:assetId/download/", async (req, res) => {
+    await sendAssetDownload(req, res, await loadAsset(req));
+  });
+  return router;
+}

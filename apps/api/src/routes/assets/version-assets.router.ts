@@ -1,0 +1,198 @@
+import { Router } from "express";
+import { z } from "zod";
+import {
+  ApiError,
+  ASSET_ORDERS,
+  addAsset,
+  assertDraftModifiable,
+  canModifyAssets,
+  findAssetVersion,
+  findVersionAsset,
+  listPathChildren,
+  listVersionAssets,
+  removeAsset,
+  updateAsset,
+} from "@dandi/core";
+import type { Request } from "express";
+import { registry } from "../../openapi";
+import { buildLazyPage, buildPage, readPageParams } from "../../lib/pagination";
+import { parseOrThrow, parseQueryBoolean } from "../../lib/validate";
+import { loadVersion, readAssetId } from "./asset-params";
+import { readAssetWrite, ZAssetWriteSchema } from "./asset-request";
+import { sendAssetDownload, ZDownloadQuerySchema } from "./asset-download";
+import {
+  presentAsset,
+  presentAssetDetail,
+  presentAssetValidation,
+  presentFullMetadata,
+  presentPathChild,
+} from "./assets.presenter";
+
+const BASE = "/dandisets/:dandisetId/versions/:version/assets";
+const DOC_BASE = "/api/dandisets/{dandiset_id}/versions/{version}/assets";
+
+const ZAssetListQuerySchema = z.object({
+  path: z.string().optional(),
+  glob: z.string().optional(),
+  metadata: z.string().optional(),
+  zarr: z.string().optional(),
+  order: z
+    .string()
+    .default("created")
+    .refine((o) => (ASSET_ORDERS as readonly string[]).includes(o), {
+      error: (issue) => `Select a valid choice. ${String(issue.input)} is not one of the available choices.`,
+    }),
+  page: z.string().optional(),
+  page_size: z.string().optional(),
+});
+const ZPathsQuerySchema = z.object({
+  path_prefix: z.string().default(""),
+  page: z.string().optional(),
+  page_size: z.string().optional(),
+});
+
+registry.registerPath({
+  method: "get",
+  path: `${DOC_BASE}/`,
+  summary: "List a version's assets (lazy pagination)",
+  request: { query: ZAssetListQuerySchema },
+  responses: { 200: { description: "Assets" } },
+});
+registry.registerPath({
+  method: "post",
+  path: `${DOC_BASE}/`,
+  summary: "Add an asset to the draft",
+  request: { body: { content: { "application/json": { schema: ZAssetWriteSchema } } } },
+  responses: { 200: { description: "AssetDetail" } },
+});
+registry.registerPath({
+  method: "get",
+  path: `${DOC_BASE}/paths/`,
+  summary: "Direct children of a folder",
+  request: { query: ZPathsQuerySchema },
+  responses: { 200: { description: "Paths" }, 404: { description: "Specified path not found." } },
+});
+for (const [method, suffix, summary] of [
+  ["get", "", "Full asset metadata"],
+  ["put", "", "Change a draft asset (a new asset replaces it)"],
+  ["delete", "", "Remove an asset from the draft"],
+  ["get", "info/", "AssetDetail"],
+  ["get", "validation/", "Validation status and errors"],
+  ["get", "download/", "302 to a presigned download URL"],
+] as const) {
+  registry.registerPath({
+    method,
+    path: `${DOC_BASE}/{asset_id}/${suffix}`,
+    summary,
+    ...(method === "put"
+      ? { request: { body: { content: { "application/json": { schema: ZAssetWriteSchema } } } } }
+      : {}),
+    ...(suffix === "download/" ? { request: { query: ZDownloadQuerySchema } } : {}),
+    responses: { 200: { description: summary } },
+  });
+}
+
+/** The version of a write route: owners only (403), drafts only (405), not while unembargoing (400). */
+async function loadWritableVersion(req: Request) {
+  const { dandisetId, version } = req.params as Record<string, string>;
+  if (!/^\d{6}$/.test(dandisetId ?? "") || !/^(0\.\d{6}\.\d{4}|draft)$/.test(version ?? "")) {
+    throw ApiError.notFound();
+  }
+  const found = await findAssetVersion(req.deps.prisma, Number(dandisetId), version!);
+  if (!canModifyAssets(req.user, found.ownerIds)) throw ApiError.forbidden();
+  assertDraftModifiable(found);
+  return found;
+}
+
+/** /api/dandisets/{id}/versions/{v}/assets/... (DANDI's NestedAssetViewSet). */
+export function versionAssetsRouter(): Router {
+  const router = Router();
+
+  router.get(`${BASE}/`, async (req, res) => {
+    const version = await loadVersion(req);
+    const query = parseOrThrow(ZAssetListQuerySchema, req.query);
+    const withMetadata = parseQueryBoolean(query.metadata, "metadata") ?? false;
+    const page = readPageParams(req);
+    const { count, assets } = await listVersionAssets(req.deps.prisma, {
+      versionId: version.id,
+      order: query.order as (typeof ASSET_ORDERS)[number],
+      path: query.path,
+      glob: query.glob,
+      zarrOnly: parseQueryBoolean(query.zarr, "zarr") ?? false,
+      withMetadata,
+      offset: page.offset,
+      limit: page.pageSize + 1,
+      withCount: page.page === 1,
+    });
+    const items = assets.map((a) => presentAsset(req.deps, a, withMetadata));
+    res.json(buildLazyPage(req, page, items, count));
+  });
+
+  router.post(`${BASE}/`, async (req, res) => {
+    const version = await loadWritableVersion(req);
+    const { blobId, metadata } = readAssetWrite(req.body, req.deps.schemas.schemaVersion);
+    const asset = await addAsset(req.deps.prisma, { user: req.user!, version, blobId, metadata });
+    res.json(presentAssetDetail(req.deps, asset));
+  });
+
+  router.get(`${BASE}/paths/`, async (req, res) => {
+    const version = await loadVersion(req);
+    const query = parseOrThrow(ZPathsQuerySchema, req.query);
+    const page = readPageParams(req);
+    const { count, children } = await listPathChildren(req.deps.prisma, {
+      versionId: version.id,
+      pathPrefix: query.path_prefix,
+      offset: page.offset,
+      limit: page.pageSize,
+    });
+    res.json(
+      buildPage(
+        req,
+        page,
+        count,
+        children.map((c) => presentPathChild(req.deps, c)),
+      ),
+    );
+  });
+
+  router.get(`${BASE}/:assetId/`, async (req, res) => {
+    const version = await loadVersion(req);
+    const asset = await findVersionAsset(req.deps.prisma, version.id, readAssetId(req));
+    res.json(presentFullMetadata(req.deps, asset));
+  });
+
+  router.put(`${BASE}/:assetId/`, async (req, res) => {
+    const version = await loadWritableVersion(req);
+    const { blobId, metadata } = readAssetWrite(req.body, req.deps.schemas.schemaVersion);
+    const old = await findVersionAsset(req.deps.prisma, version.id, readAssetId(req));
+    const asset = await updateAsset(req.deps.prisma, { user: req.user!, version, asset: old, blobId, metadata });
+    res.json(presentAssetDetail(req.deps, asset));
+  });
+
+  router.delete(`${BASE}/:assetId/`, async (req, res) => {
+    const version = await loadWritableVersion(req);
+    const asset = await findVersionAsset(req.deps.prisma, version.id, readAssetId(req));
+    await removeAsset(req.deps.prisma, { user: req.user!, version, asset });
+    res.status(204).end();
+  });
+
+  router.get(`${BASE}/:assetId/info/`, async (req, res) => {
+    const version = await loadVersion(req);
+    const asset = await findVersionAsset(req.deps.prisma, version.id, readAssetId(req));
+    res.json(presentAssetDetail(req.deps, asset));
+  });
+
+  router.get(`${BASE}/:assetId/validation/`, async (req, res) => {
+    const version = await loadVersion(req);
+    const asset = await findVersionAsset(req.deps.prisma, version.id, readAssetId(req));
+    res.json(presentAssetValidation(asset));
+  });
+
+  router.get(`${BASE}/:assetId/download/`, async (req, res) => {
+    const version = await loadVersion(req);
+    const asset = await findVersionAsset(req.deps.prisma, version.id, readAssetId(req));
+    await sendAssetDownload(req, res, asset);
+  });
+
+  return router;
+}

@@ -1,0 +1,107 @@
+import { Prisma, type Db } from "@dandi/db";
+import { assetColumns, toAssetRecord, type TAssetRecord, type TAssetRow } from "./asset-record";
+
+export const ASSET_ORDERS = ["created", "-created", "modified", "-modified", "path", "-path"] as const;
+export type TAssetOrder = (typeof ASSET_ORDERS)[number];
+
+export interface ListVersionAssetsOptions {
+  versionId: number;
+  order: TAssetOrder;
+  /** Case-insensitive prefix; an exact (case-sensitive) match wins alone, as DANDI. */
+  path?: string;
+  /** Only `*` is a wildcard; anchored and case-insensitive. */
+  glob?: string;
+  /** Only zarr assets: this archive has none, so the list is empty. */
+  zarrOnly?: boolean;
+  withMetadata: boolean;
+  offset: number;
+  /** Rows to fetch (the page size + 1, so the caller knows whether a next page exists). */
+  limit: number;
+  /** Whether to count the matches (page 1 only). */
+  withCount: boolean;
+}
+
+/** Escapes LIKE's metacharacters (backslash is the escape character). */
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * One page of a version's assets. The page is chosen on version_assets alone
+ * (path and created are copied there) so that the default order is an
+ * index-only scan on (version_id, created, asset_id) and path filters use the
+ * lower(path) text_pattern_ops index; only the page's rows are joined to assets
+ * and blobs. The count of an unfiltered list is versions.asset_count.
+ */
+export async function listVersionAssets(
+  db: Db,
+  options: ListVersionAssetsOptions,
+): Promise<{ count: number | null; assets: TAssetRecord[] }> {
+  const { versionId, order, offset, limit } = options;
+  if (options.zarrOnly) return { count: options.withCount ? 0 : null, assets: [] };
+
+  const filters: Prisma.Sql[] = [Prisma.sql`va.version_id = ${versionId}`];
+  if (options.path !== undefined && options.path !== "") {
+    const exact = await db.$queryRaw<{ one: number }[]>`
+      SELECT 1 AS one FROM version_assets WHERE version_id = ${versionId} AND path = ${options.path}`;
+    filters.push(
+      exact.length > 0
+        ? Prisma.sql`va.path = ${options.path}`
+        : Prisma.sql`lower(va.path) LIKE ${`${escapeLike(options.path.toLowerCase())}%`}`,
+    );
+  }
+  if (options.glob !== undefined) {
+    const pattern = options.glob.toLowerCase().split("*").map(escapeLike).join("%");
+    filters.push(Prisma.sql`lower(va.path) LIKE ${pattern}`);
+  }
+  const where = Prisma.join(filters, " AND ");
+  const filtered = filters.length > 1;
+
+  // Tie-breakers make the order total, so pages never overlap or skip.
+  const byVersionAssets: Record<string, Prisma.Sql> = {
+    created: Prisma.sql`va.created, va.asset_id`,
+    "-created": Prisma.sql`va.created DESC, va.asset_id DESC`,
+    path: Prisma.sql`va.path`,
+    "-path": Prisma.sql`va.path DESC`,
+  };
+  const byAssets: Record<string, Prisma.Sql> = {
+    created: Prisma.sql`a.created, a.id`,
+    "-created": Prisma.sql`a.created DESC, a.id DESC`,
+    modified: Prisma.sql`a.modified, a.id`,
+    "-modified": Prisma.sql`a.modified DESC, a.id DESC`,
+    path: Prisma.sql`a.path`,
+    "-path": Prisma.sql`a.path DESC`,
+  };
+
+  // modified lives on assets only: that order needs the join before the page is cut.
+  const pageQuery =
+    order === "modified" || order === "-modified"
+      ? Prisma.sql`
+        SELECT ${assetColumns(options.withMetadata)}
+        FROM (
+          SELECT a.id FROM version_assets va JOIN assets a ON a.id = va.asset_id
+          WHERE ${where} ORDER BY ${byAssets[order]!} OFFSET ${offset} LIMIT ${limit}
+        ) page
+        JOIN assets a ON a.id = page.id LEFT JOIN asset_blobs b ON b.id = a.blob_id
+        ORDER BY ${byAssets[order]!}`
+      : Prisma.sql`
+        SELECT ${assetColumns(options.withMetadata)}
+        FROM (
+          SELECT va.asset_id, va.created, va.path FROM version_assets va
+          WHERE ${where} ORDER BY ${byVersionAssets[order]!} OFFSET ${offset} LIMIT ${limit}
+        ) va
+        JOIN assets a ON a.id = va.asset_id LEFT JOIN asset_blobs b ON b.id = a.blob_id
+        ORDER BY ${byVersionAssets[order]!}`;
+
+  const countQuery = !options.withCount
+    ? null
+    : filtered
+      ? db.$queryRaw<{ count: bigint }[]>(Prisma.sql`SELECT count(*) AS count FROM version_assets va WHERE ${where}`)
+      : db.$queryRaw<{ count: bigint }[]>`SELECT asset_count AS count FROM versions WHERE id = ${versionId}`;
+
+  const [rows, countRows] = await Promise.all([db.$queryRaw<TAssetRow[]>(pageQuery), countQuery]);
+  return {
+    count: countRows ? Number(countRows[0]?.count ?? 0) : null,
+    assets: rows.map(toAssetRecord),
+  };
+}

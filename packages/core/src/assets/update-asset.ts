@@ -1,0 +1,80 @@
+import { isDeepStrictEqual } from "node:util";
+import { randomUUID } from "node:crypto";
+import type { PrismaClient, User } from "@dandi/db";
+import { ApiError } from "../errors";
+import { writeAuditRecord } from "../audit";
+import { findVersionAsset } from "./find-version-asset";
+import { linkAsset } from "./link-asset";
+import { lockDraftVersion } from "./lock-draft-version";
+import { resolveBlob } from "./resolve-blob";
+import { stripAssetMetadata } from "./strip-asset-metadata";
+import { unlinkAsset } from "./unlink-asset";
+import type { TAssetRecord } from "./asset-record";
+import type { TAssetVersion } from "./find-asset-version";
+
+export interface UpdateAssetOptions {
+  user: User;
+  version: Pick<TAssetVersion, "id" | "dandisetId" | "embargoStatus">;
+  /** The asset being replaced, as found in the draft. */
+  asset: TAssetRecord;
+  blobId: string;
+  /** The client's metadata, with a validated `path` and `schemaVersion` set. */
+  metadata: Record<string, unknown> & { path: string };
+}
+
+/**
+ * Changes a draft asset. Assets are immutable, so unless nothing changed (same
+ * blob, path and stripped metadata: the same asset is returned) a new asset
+ * with a new asset_id replaces the old one in the draft. One transaction:
+ * unlink, create, link, tree, counters, `update_asset` audit record.
+ */
+export async function updateAsset(db: PrismaClient, options: UpdateAssetOptions): Promise<TAssetRecord> {
+  const { user, version, asset: old, metadata } = options;
+  const blob = await resolveBlob(db, options.blobId);
+  const stored = stripAssetMetadata(metadata);
+  // jsonb has no key order, so compare as values, not as serialised text.
+  const unchanged = old.blob?.id === blob.id && old.path === metadata.path && isDeepStrictEqual(old.metadata, stored);
+  if (unchanged) return old;
+
+  const assetId = await db.$transaction(async (tx) => {
+    await lockDraftVersion(tx, version.id);
+    const clash = await tx.versionAsset.findFirst({
+      where: { versionId: version.id, path: metadata.path, NOT: { assetId: old.id } },
+      select: { assetId: true },
+    });
+    if (clash) throw ApiError.string(409, "An asset with that path already exists");
+    await unlinkAsset(tx, version.id, old.id);
+    const now = new Date();
+    const asset = await tx.asset.create({
+      data: {
+        assetId: randomUUID(),
+        path: metadata.path,
+        blobId: blob.id,
+        metadata: stored as object,
+        status: "Pending",
+        created: now,
+        modified: now,
+      },
+    });
+    await linkAsset(tx, { versionId: version.id, assetId: asset.id, path: asset.path, created: now, size: blob.size });
+    if (blob.embargoed && version.embargoStatus === "OPEN") {
+      await tx.assetBlob.update({ where: { id: blob.id }, data: { embargoed: false, modified: now } });
+    }
+    await writeAuditRecord(tx, {
+      dandisetId: version.dandisetId,
+      user,
+      recordType: "update_asset",
+      details: {
+        path: asset.path,
+        asset_blob_id: blob.blobId,
+        zarr_archive_id: null,
+        asset_id: asset.assetId,
+        previous_asset_id: old.assetId,
+        checksum: blob.etag,
+        metadata: stored as object,
+      },
+    });
+    return asset.assetId;
+  });
+  return findVersionAsset(db, version.id, assetId);
+}
