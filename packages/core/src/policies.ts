@@ -24,6 +24,21 @@ export function isOwner(actor: Actor, ownerIds: readonly number[]): boolean {
   return actor.isSuperuser || ownerIds.includes(actor.id);
 }
 
+/**
+ * Whether a caller may learn of (and read) a blob: any blob that is not
+ * embargoed; an embargoed one only for superusers and owners of a dandiset whose
+ * versions hold an asset on it (`containingOwnerIds`: those owners, or just the
+ * caller when they are one). Upload dedupe asks this so that a 409 never
+ * reveals an embargoed blob to someone who does not already hold its bytes.
+ */
+export function canReadBlob(
+  actor: Actor,
+  blob: { embargoed: boolean },
+  containingOwnerIds: readonly number[],
+): boolean {
+  return !blob.embargoed || isOwner(actor, containingOwnerIds);
+}
+
 /** OPEN dandisets are readable by all; others only by owners and admins. */
 export function canReadDandiset(
   actor: Actor,
@@ -97,4 +112,14 @@ export function canModifyAssets(actor: Actor, ownerIds: readonly number[]): bool
  */
 export function canReadEmbargoedAsset(actor: Actor, containingOwnerIds: readonly number[]): boolean {
   return isOwner(actor, containingOwnerIds);
+}
+
+/** Publishing a dandiset: owners (and superusers), approved to write. */
+export function canPublishDandiset(actor: Actor, ownerIds: readonly number[]): boolean {
+  return canWrite(actor) && isOwner(actor, ownerIds);
+}
+
+/** The failed-jobs view of the job queues: superusers only. */
+export function canViewFailedJobs(actor: Actor): boolean {
+  return isAdmin(actor);
 }

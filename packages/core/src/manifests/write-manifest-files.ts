@@ -1,0 +1,96 @@
+import yaml from "js-yaml";
+import { Prisma, type PrismaClient } from "@dandi/db";
+import { assetColumns, toAssetRecord, type TAssetRow } from "../assets/asset-record";
+import { buildFullAssetMetadata } from "../assets/build-full-asset-metadata";
+import type { TConfig } from "../config";
+import type { Storage } from "../storage/storage";
+import { formatDandisetIdentifier } from "../versions/populate-version-metadata";
+import { ChunkedObjectWriter } from "./chunked-object-writer";
+
+export interface WriteManifestFilesOptions {
+  db: PrismaClient;
+  storage: Storage;
+  config: Pick<TConfig, "DANDI_API_URL" | "S3_BUCKET">;
+  versionId: number;
+  /** Assets read per query; memory is bounded by this, not by the version's size. */
+  pageSize?: number;
+}
+
+/** The storage key prefix of a version's manifests. */
+export function manifestPrefix(dandisetId: number, version: string): string {
+  return `dandisets/${formatDandisetIdentifier(dandisetId)}/${version}/`;
+}
+
+/**
+ * DANDI's write_manifest_files: dandiset.yaml, dandiset.jsonld, assets.yaml,
+ * assets.jsonld and collection.jsonld under dandisets/{id}/{version}/. Assets
+ * are read page by page (ordered by created) and streamed into multipart
+ * uploads, so a version of 100,000 assets never sits in memory. Rewrites the
+ * same keys when run again.
+ */
+export async function writeManifestFiles(options: WriteManifestFilesOptions): Promise<{ assets: number } | null> {
+  const { db, storage, config, versionId, pageSize = 1000 } = options;
+  const version = await db.version.findUnique({ where: { id: versionId }, include: { dandiset: true } });
+  if (!version) return null;
+  const prefix = manifestPrefix(version.dandisetId, version.version);
+  const embargoed = version.dandiset.embargoStatus !== "OPEN";
+  const writer = (name: string, contentType: string) =>
+    new ChunkedObjectWriter(storage, prefix + name, { embargoed, contentType, bucket: config.S3_BUCKET });
+  const metadata = version.metadata as Record<string, unknown>;
+
+  await storage.putObject(prefix + "dandiset.yaml", yaml.dump(metadata, { noRefs: true }), {
+    contentType: "text/yaml",
+    embargoed,
+  });
+  await storage.putObject(prefix + "dandiset.jsonld", JSON.stringify(metadata), {
+    contentType: "application/ld+json",
+    embargoed,
+  });
+
+  const assetsYaml = writer("assets.yaml", "text/yaml");
+  const assetsJson = writer("assets.jsonld", "application/ld+json");
+  const collection = writer("collection.jsonld", "application/ld+json");
+  await assetsJson.write("[");
+  await collection.write(
+    `{"@context":${JSON.stringify(metadata["@context"] ?? null)},"id":${JSON.stringify(metadata.id ?? null)},"@type":"prov:Collection","hasMember":[`,
+  );
+  let count = 0;
+  let cursor: { created: Date; assetId: bigint } | null = null;
+  for (;;) {
+    const after: Prisma.Sql = cursor
+      ? Prisma.sql`AND (va.created, va.asset_id) > (${cursor.created}, ${cursor.assetId})`
+      : Prisma.empty;
+    const rows = await db.$queryRaw<(TAssetRow & { va_created: Date })[]>`
+      SELECT ${assetColumns(true)}, va.created AS va_created
+      FROM version_assets va JOIN assets a ON a.id = va.asset_id LEFT JOIN asset_blobs b ON b.id = a.blob_id
+      WHERE va.version_id = ${versionId} ${after}
+      ORDER BY va.created, va.asset_id LIMIT ${pageSize}`;
+    if (rows.length === 0) break;
+    let yamlChunk = "";
+    let jsonChunk = "";
+    let memberChunk = "";
+    for (const row of rows) {
+      const asset = toAssetRecord(row);
+      const full = buildFullAssetMetadata({
+        asset,
+        apiUrl: config.DANDI_API_URL,
+        objectUrl: (k) => storage.objectUrl(k),
+      });
+      const sep = count === 0 ? "" : ",";
+      yamlChunk += yaml.dump([full], { noRefs: true });
+      jsonChunk += sep + JSON.stringify(full);
+      memberChunk += sep + JSON.stringify(`dandiasset:${asset.assetId}`);
+      count++;
+    }
+    await assetsYaml.write(yamlChunk);
+    await assetsJson.write(jsonChunk);
+    await collection.write(memberChunk);
+    const last = rows[rows.length - 1]!;
+    cursor = { created: last.va_created, assetId: last.id };
+  }
+  if (count === 0) await assetsYaml.write("[]\n");
+  await assetsJson.write("]");
+  await collection.write("]}");
+  await Promise.all([assetsYaml.close(), assetsJson.close(), collection.close()]);
+  return { assets: count };
+}

@@ -1,0 +1,44 @@
+import type { PrismaClient } from "@dandi/db";
+
+export interface SweepValidationOptions {
+  db: PrismaClient;
+  /** Items in Validating for longer than this are considered abandoned (a worker died). */
+  stuckAfterSeconds: number;
+  /** At most this many assets per sweep; the next sweep picks up the rest. */
+  assetLimit?: number;
+}
+
+export interface TSweepValidationResult {
+  versionIds: number[];
+  assetIds: bigint[];
+  requeued: number;
+}
+
+/**
+ * DANDI's validate_draft_version_metadata + validate_pending_asset_metadata
+ * sweeps: finds Pending drafts and Pending blob assets whose blob has a SHA-256,
+ * and returns them for fan-out. Items stuck in Validating are put back to Pending first.
+ */
+export async function sweepValidation(options: SweepValidationOptions): Promise<TSweepValidationResult> {
+  const { db, stuckAfterSeconds, assetLimit = 10_000 } = options;
+  const cutoff = new Date(Date.now() - stuckAfterSeconds * 1000);
+  const [a, v] = await Promise.all([
+    db.asset.updateMany({ where: { status: "Validating", modified: { lt: cutoff } }, data: { status: "Pending" } }),
+    db.version.updateMany({
+      where: { version: "draft", status: "Validating", modified: { lt: cutoff } },
+      data: { status: "Pending" },
+    }),
+  ]);
+  const versions = await db.version.findMany({
+    where: { version: "draft", status: "Pending" },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
+  const assets = await db.asset.findMany({
+    where: { status: "Pending", blob: { sha256: { not: null } } },
+    select: { id: true },
+    orderBy: { id: "asc" },
+    take: assetLimit,
+  });
+  return { versionIds: versions.map((x) => x.id), assetIds: assets.map((x) => x.id), requeued: a.count + v.count };
+}
