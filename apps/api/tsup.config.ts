@@ -2,7 +2,8 @@ import { defineConfig } from "tsup";
 
 // Bundles the API and its workspace packages into dist/; npm dependencies stay external.
 export default defineConfig({
-  entry: ["src/server.ts"],
+  // server.js is the web process; manage.js the management CLI (scripts/manage.mjs runs it when tsx is absent).
+  entry: { server: "src/server.ts", manage: "src/manage/main.ts" },
   format: ["esm"],
   platform: "node",
   target: "node20",
