@@ -2,13 +2,13 @@ import { Router } from "express";
 import swaggerUi from "swagger-ui-express";
 import { buildOpenApiDocument } from "../openapi";
 import { infoRouter } from "./info/info.router";
+import { dandisetsRouter } from "./dandisets/dandisets.router";
+import { versionsRouter } from "./versions/versions.router";
 import { presentInfo } from "./info/info.presenter";
 import { localStorageRouter } from "./local-storage/local-storage.router";
 import { usersRouter } from "./users/users.router";
 import { authTokenRouter } from "./auth-token/auth-token.router";
 import { statsRouter } from "./stats/stats.router";
-import { versionAssetsRouter } from "./assets/version-assets.router";
-import { assetsRouter } from "./assets/assets.router";
 
 /** Slash-less /api paths that exist as such (no APPEND_SLASH redirect). */
 export const EXACT_API_PATHS = new Set<string>(["/openapi.json", "/audit/events/asset"]);
@@ -20,11 +20,11 @@ export const WRITE_EXEMPT_PATHS: RegExp[] = [];
 export function apiRouter(): Router {
   const router = Router();
   router.use(infoRouter());
+  router.use(dandisetsRouter());
+  router.use(versionsRouter());
   router.use(usersRouter());
   router.use(authTokenRouter());
   router.use(statsRouter());
-  router.use(versionAssetsRouter());
-  router.use(assetsRouter());
   router.get("/openapi.json", (req, res) => {
     res.json(buildOpenApiDocument(req.deps.config.DANDI_API_URL, req.deps.version));
   });

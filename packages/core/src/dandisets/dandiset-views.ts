@@ -29,7 +29,7 @@ export interface TDandisetView {
 }
 
 /** SQL for DANDI's extract_contact_person over a version row aliased `v`. */
-const CONTACT_PERSON_SQL = Prisma.sql`(
+export const CONTACT_PERSON_SQL = Prisma.sql`(
   SELECT c->>'name' FROM jsonb_array_elements(
     CASE WHEN jsonb_typeof(v.metadata->'contributor') = 'array' THEN v.metadata->'contributor' ELSE '[]'::jsonb END
   ) AS c
@@ -63,7 +63,7 @@ export async function loadDandisetViews(db: Db, options: LoadDandisetViewsOption
       SELECT * FROM (
         SELECT DISTINCT ON (v.dandiset_id, v.version = 'draft')
           v.id, v.dandiset_id AS "dandisetId", v.version, v.name, v.status, v.asset_count AS "assetCount",
-          v.size, v.created, v.modified, v.release_notes AS "releaseNotes", ${CONTACT_PERSON_SQL} AS "contactPerson"
+          v.size, v.created, v.modified, coalesce(v.metadata->>'releaseNotes', '') AS "releaseNotes", ${CONTACT_PERSON_SQL} AS "contactPerson"
         FROM versions v
         WHERE v.dandiset_id = ANY(${ids})
         ORDER BY v.dandiset_id, v.version = 'draft', ${publishedOrder}

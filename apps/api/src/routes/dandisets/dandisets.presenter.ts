@@ -1,0 +1,79 @@
+import type { TDandisetView, TVersionSummary } from "@dandi/core";
+import { formatDandisetIdentifier } from "@dandi/core";
+import type { Upload, User } from "@dandi/db";
+import { formatTimestamp } from "../../lib/time";
+
+/** DandisetVersionSerializer: a version inside a DandisetList item. */
+export function presentListVersion(v: TVersionSummary | null) {
+  if (!v) return null;
+  return {
+    version: v.version,
+    name: v.name,
+    asset_count: v.assetCount,
+    size: v.size,
+    status: v.status,
+    created: formatTimestamp(v.created),
+    modified: formatTimestamp(v.modified),
+  };
+}
+
+/** VersionSerializer(child_context): a version inside a DandisetDetail. */
+export function presentChildVersion(v: TVersionSummary | null, activeUploads: number) {
+  if (!v) return null;
+  return {
+    version: v.version,
+    name: v.name,
+    asset_count: v.assetCount,
+    active_uploads: v.version === "draft" ? activeUploads : 0,
+    size: v.size,
+    status: v.status,
+    created: formatTimestamp(v.created),
+    modified: formatTimestamp(v.modified),
+    release_notes: v.releaseNotes,
+  };
+}
+
+/** DandisetSerializer: the fields shared by every dandiset shape. */
+export function presentDandisetBase(d: TDandisetView) {
+  return {
+    identifier: formatDandisetIdentifier(d.id),
+    created: formatTimestamp(d.created),
+    modified: formatTimestamp(d.modified),
+    contact_person: d.contactPerson,
+    embargo_status: d.embargoStatus,
+    star_count: d.starCount,
+    is_starred: d.isStarred,
+  };
+}
+
+/** A DandisetList item (list endpoints). */
+export function presentDandisetListItem(d: TDandisetView) {
+  return {
+    ...presentDandisetBase(d),
+    most_recent_published_version: presentListVersion(d.publishedVersion),
+    draft_version: presentListVersion(d.draftVersion),
+  };
+}
+
+/** DandisetDetail (retrieve and create). */
+export function presentDandisetDetail(d: TDandisetView, activeUploads: number) {
+  return {
+    ...presentDandisetBase(d),
+    most_recent_published_version: presentChildVersion(d.publishedVersion, activeUploads),
+    draft_version: presentChildVersion(d.draftVersion, activeUploads),
+  };
+}
+
+/** An owner: GitHub login and name when known; e-mail only for signed-in callers. */
+export function presentOwner(user: User, showEmail: boolean) {
+  return {
+    username: user.githubLogin ?? user.username,
+    name: user.githubLogin ? user.githubName : `${user.firstName} ${user.lastName}`,
+    email: showEmail ? user.email : null,
+  };
+}
+
+/** DandisetUploadSerializer. */
+export function presentUpload(u: Upload) {
+  return { created: formatTimestamp(u.created), blob: u.key, upload_id: u.uploadId, etag: u.etag, size: u.size };
+}

@@ -1,0 +1,272 @@
+import { Router, type Request } from "express";
+import {
+  ApiError,
+  SearchSyntaxError,
+  changeDandisetOwners,
+  clearDandisetUploads,
+  createDandiset,
+  deleteDandiset,
+  listDandisetUploads,
+  listDandisets,
+  loadDandisetViews,
+  starDandiset,
+  isOwner,
+  type TDandisetOrderField,
+} from "@dandi/core";
+import { registry } from "../../openapi";
+import { buildPage, readPageParams } from "../../lib/pagination";
+import { parseOrThrow, parseQueryBoolean } from "../../lib/validate";
+import { findDandiset, findReadableDandiset, requireOwner } from "./dandiset-access";
+import { presentDandisetDetail, presentDandisetListItem, presentOwner, presentUpload } from "./dandisets.presenter";
+import {
+  ZCreateDandisetBodySchema,
+  ZCreateDandisetQuerySchema,
+  ZListDandisetsQuerySchema,
+  ZOwnersBodySchema,
+} from "./dandisets.schemas";
+import { parseEmbargoOptions } from "./embargo-options";
+
+const ORDER_FIELDS = new Set<string>(["id", "name", "modified", "size", "stars"]);
+const idParam = "/api/dandisets/{dandisetId}/";
+
+registry.registerPath({
+  method: "get",
+  path: "/api/dandisets/",
+  summary: "List dandisets",
+  request: { query: ZListDandisetsQuerySchema },
+  responses: { 200: { description: "Paginated DandisetList items" } },
+});
+registry.registerPath({
+  method: "post",
+  path: "/api/dandisets/",
+  summary: "Create a dandiset",
+  request: {
+    query: ZCreateDandisetQuerySchema,
+    body: { content: { "application/json": { schema: ZCreateDandisetBodySchema } } },
+  },
+  responses: { 200: { description: "DandisetDetail" } },
+});
+registry.registerPath({
+  method: "get",
+  path: idParam,
+  summary: "Get a dandiset",
+  responses: { 200: { description: "DandisetDetail" } },
+});
+registry.registerPath({
+  method: "delete",
+  path: idParam,
+  summary: "Delete a dandiset",
+  responses: { 204: { description: "Deleted" } },
+});
+registry.registerPath({
+  method: "get",
+  path: `${idParam}users/`,
+  summary: "Owners of a dandiset",
+  responses: { 200: { description: "Owners" } },
+});
+registry.registerPath({
+  method: "put",
+  path: `${idParam}users/`,
+  summary: "Set the owners of a dandiset",
+  request: { body: { content: { "application/json": { schema: ZOwnersBodySchema } } } },
+  responses: { 200: { description: "Owners" } },
+});
+registry.registerPath({
+  method: "post",
+  path: `${idParam}star/`,
+  summary: "Star a dandiset",
+  responses: { 200: { description: "{count}" } },
+});
+registry.registerPath({
+  method: "delete",
+  path: `${idParam}star/`,
+  summary: "Unstar a dandiset",
+  responses: { 200: { description: "{count}" } },
+});
+registry.registerPath({
+  method: "get",
+  path: `${idParam}uploads/`,
+  summary: "Pending uploads of a dandiset",
+  responses: { 200: { description: "Paginated uploads" } },
+});
+registry.registerPath({
+  method: "delete",
+  path: `${idParam}uploads/`,
+  summary: "Clear pending uploads",
+  responses: { 204: { description: "Cleared" } },
+});
+
+/** DRF OrderingFilter: the first valid field of a comma-separated list, else the default. */
+function parseOrdering(value: string | undefined): { field: TDandisetOrderField; descending: boolean } | undefined {
+  for (const term of (value ?? "").split(",").map((t) => t.trim())) {
+    const field = term.replace(/^-/, "");
+    if (ORDER_FIELDS.has(field)) return { field: field as TDandisetOrderField, descending: term.startsWith("-") };
+  }
+  return undefined;
+}
+
+async function detailOf(req: Request, id: number) {
+  const [[view], activeUploads] = await Promise.all([
+    loadDandisetViews(req.deps.prisma, { ids: [id], userId: req.user?.id, published: "latest-modified" }),
+    req.deps.prisma.upload.count({ where: { dandisetId: id } }),
+  ]);
+  return presentDandisetDetail(view!, activeUploads);
+}
+
+/** Owners in date_joined order, as DANDI lists them. */
+async function ownersOf(req: Request, dandisetId: number) {
+  const owners = await req.deps.prisma.dandisetOwner.findMany({
+    where: { dandisetId },
+    include: { user: true },
+    orderBy: [{ user: { dateJoined: "asc" } }, { userId: "asc" }],
+  });
+  return owners.map((o) => presentOwner(o.user, !!req.user));
+}
+
+/** DRF ListSerializer errors: one entry per item, {} for the valid ones. */
+function parseOwnersBody(body: unknown): { username: string }[] {
+  if (!Array.isArray(body)) {
+    const type = body === null ? "NoneType" : typeof body === "object" ? "dict" : typeof body;
+    throw ApiError.fields({ non_field_errors: [`Expected a list of items but got type "${type}".`] });
+  }
+  const errors = body.map((item) => {
+    const result = ZOwnersBodySchema.element.safeParse(item);
+    if (result.success) return {};
+    const username = (item as { username?: unknown } | null)?.username;
+    return {
+      username: [
+        username === undefined
+          ? "This field is required."
+          : username === null
+            ? "This field may not be null."
+            : "This field may not be blank.",
+      ],
+    };
+  });
+  if (errors.some((e) => Object.keys(e).length > 0)) throw new ApiError(400, errors);
+  return body as { username: string }[];
+}
+
+/** /api/dandisets/ and the per-dandiset routes other than versions. */
+export function dandisetsRouter(): Router {
+  const router = Router();
+
+  router.get("/dandisets/", async (req, res) => {
+    const query = parseOrThrow(ZListDandisetsQuerySchema, req.query);
+    const embargoed = parseQueryBoolean(query.embargoed, "embargoed") ?? false;
+    const starred = parseQueryBoolean(query.starred, "starred") ?? false;
+    if (query.user !== undefined && query.user !== "me") {
+      throw ApiError.fields({ user: [`"${query.user}" is not a valid choice.`] });
+    }
+    if (embargoed && !req.user) {
+      throw ApiError.string(
+        401,
+        "Authentication credentials must be provided when attempting to access embargoed dandisets",
+      );
+    }
+    if (starred && !req.user) throw ApiError.string(401, "Must be authenticated to filter by starred dandisets.");
+    const page = readPageParams(req);
+    try {
+      const { count, results } = await listDandisets({
+        db: req.deps.prisma,
+        user: req.user,
+        draft: parseQueryBoolean(query.draft, "draft") ?? true,
+        empty: parseQueryBoolean(query.empty, "empty") ?? true,
+        embargoed,
+        mine: query.user === "me",
+        starred,
+        search: query.search,
+        ordering: parseOrdering(query.ordering),
+        offset: page.offset,
+        limit: page.pageSize,
+      });
+      res.json(buildPage(req, page, count, results.map(presentDandisetListItem)));
+    } catch (err) {
+      // DANDI answers {"search": "<message>"}: a string, not a list.
+      if (err instanceof SearchSyntaxError) throw new ApiError(400, { search: err.message });
+      throw err;
+    }
+  });
+
+  router.post("/dandisets/", async (req, res) => {
+    const body = parseOrThrow(ZCreateDandisetBodySchema, req.body);
+    const embargo = parseEmbargoOptions(parseOrThrow(ZCreateDandisetQuerySchema, req.query));
+    const id = await createDandiset({
+      db: req.deps.prisma,
+      config: req.deps.config,
+      schemaVersion: req.deps.schemas.schemaVersion,
+      user: req.user!,
+      name: body.name,
+      metadata: { schemaVersion: req.deps.schemas.schemaVersion, ...body.metadata },
+      embargo,
+    });
+    res.json(await detailOf(req, id));
+  });
+
+  router.get("/dandisets/:dandisetId/", async (req, res) => {
+    const dandiset = await findReadableDandiset(req);
+    res.json(await detailOf(req, dandiset.id));
+  });
+
+  router.delete("/dandisets/:dandisetId/", async (req, res) => {
+    const dandiset = await findReadableDandiset(req);
+    await deleteDandiset({ db: req.deps.prisma, user: req.user!, dandisetId: dandiset.id });
+    res.status(204).end();
+  });
+
+  router.get("/dandisets/:dandisetId/users/", async (req, res) => {
+    const dandiset = await findReadableDandiset(req);
+    res.json(await ownersOf(req, dandiset.id));
+  });
+
+  router.put("/dandisets/:dandisetId/users/", async (req, res) => {
+    const dandiset = await findReadableDandiset(req);
+    if (dandiset.embargoStatus === "UNEMBARGOING") {
+      throw ApiError.string(400, "Dandiset modification not allowed during unembargo");
+    }
+    if (!isOwner(req.user, dandiset.ownerIds)) throw ApiError.string(403, "Action not allowed");
+    const body = parseOwnersBody(req.body);
+    await changeDandisetOwners({
+      db: req.deps.prisma,
+      user: req.user!,
+      dandisetId: dandiset.id,
+      usernames: body.map((o) => o.username),
+    });
+    res.json(await ownersOf(req, dandiset.id));
+  });
+
+  for (const method of ["post", "delete"] as const) {
+    router[method]("/dandisets/:dandisetId/star/", async (req, res) => {
+      const dandiset = await findReadableDandiset(req);
+      const count = await starDandiset({
+        db: req.deps.prisma,
+        userId: req.user!.id,
+        dandisetId: dandiset.id,
+        starred: method === "post",
+      });
+      res.json({ count });
+    });
+  }
+
+  router.get("/dandisets/:dandisetId/uploads/", async (req, res) => {
+    const dandiset = await findReadableDandiset(req);
+    requireOwner(req, dandiset);
+    const page = readPageParams(req);
+    const { count, rows } = await listDandisetUploads({
+      db: req.deps.prisma,
+      dandisetId: dandiset.id,
+      offset: page.offset,
+      limit: page.pageSize,
+    });
+    res.json(buildPage(req, page, count, rows.map(presentUpload)));
+  });
+
+  router.delete("/dandisets/:dandisetId/uploads/", async (req, res) => {
+    const dandiset = await findDandiset(req);
+    requireOwner(req, dandiset);
+    await clearDandisetUploads({ db: req.deps.prisma, dandisetId: dandiset.id });
+    res.status(204).end();
+  });
+
+  return router;
+}

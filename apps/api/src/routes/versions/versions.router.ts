@@ -1,0 +1,154 @@
+import { Router, type Request } from "express";
+import { z } from "zod";
+import {
+  ApiError,
+  deleteVersion,
+  isOwner,
+  listAssetValidationErrors,
+  loadDandisetViews,
+  updateVersionMetadata,
+} from "@dandi/core";
+import type { Version } from "@dandi/db";
+import { registry } from "../../openapi";
+import { buildPage, readPageParams } from "../../lib/pagination";
+import { parseOrThrow } from "../../lib/validate";
+import { findReadableDandiset, type TDandisetWithOwners } from "../dandisets/dandiset-access";
+import { presentVersion, presentVersionDetail } from "./versions.presenter";
+
+const VERSION_RE = /^(0\.\d{6}\.\d{4}|draft)$/;
+const base = "/api/dandisets/{dandisetId}/versions/";
+
+export const ZUpdateVersionBodySchema = z.object({
+  name: z.string().max(300, "Ensure this field has no more than 300 characters."),
+  metadata: z.record(z.string(), z.unknown()),
+});
+const ZListVersionsQuerySchema = z.object({
+  order: z.string().optional(),
+  page: z.string().optional(),
+  page_size: z.string().optional(),
+});
+
+registry.registerPath({
+  method: "get",
+  path: base,
+  summary: "List versions",
+  request: { query: ZListVersionsQuerySchema },
+  responses: { 200: { description: "Paginated versions" } },
+});
+registry.registerPath({
+  method: "get",
+  path: `${base}{version}/`,
+  summary: "Raw version metadata",
+  responses: { 200: { description: "Metadata" } },
+});
+registry.registerPath({
+  method: "put",
+  path: `${base}{version}/`,
+  summary: "Update draft metadata",
+  request: { body: { content: { "application/json": { schema: ZUpdateVersionBodySchema } } } },
+  responses: { 200: { description: "VersionDetail" } },
+});
+registry.registerPath({
+  method: "delete",
+  path: `${base}{version}/`,
+  summary: "Delete a published version (admins)",
+  responses: { 204: { description: "Deleted" } },
+});
+registry.registerPath({
+  method: "get",
+  path: `${base}{version}/info/`,
+  summary: "Version details",
+  responses: { 200: { description: "VersionDetail" } },
+});
+
+async function findVersion(req: Request): Promise<{ dandiset: TDandisetWithOwners; version: Version }> {
+  const dandiset = await findReadableDandiset(req);
+  const name = String(req.params.version);
+  if (!VERSION_RE.test(name)) throw ApiError.notFound();
+  const version = await req.deps.prisma.version.findUnique({
+    where: { dandisetId_version: { dandisetId: dandiset.id, version: name } },
+  });
+  if (!version) throw ApiError.notFound();
+  return { dandiset, version };
+}
+
+async function contextOf(req: Request, dandisetId: number) {
+  const [[view], activeUploads] = await Promise.all([
+    loadDandisetViews(req.deps.prisma, { ids: [dandisetId], userId: req.user?.id, published: "latest-modified" }),
+    req.deps.prisma.upload.count({ where: { dandisetId } }),
+  ]);
+  return { view: view!, activeUploads };
+}
+
+async function detailOf(req: Request, version: Version) {
+  const [{ view, activeUploads }, errors] = await Promise.all([
+    contextOf(req, version.dandisetId),
+    listAssetValidationErrors(req.deps.prisma, version.id),
+  ]);
+  return presentVersionDetail(version, view, activeUploads, errors);
+}
+
+/** The versions of a dandiset (list, metadata, info, update, delete). */
+export function versionsRouter(): Router {
+  const router = Router();
+
+  router.get("/dandisets/:dandisetId/versions/", async (req, res) => {
+    const dandiset = await findReadableDandiset(req);
+    const query = parseOrThrow(ZListVersionsQuerySchema, req.query);
+    const descending = query.order === "-created";
+    const page = readPageParams(req);
+    const [count, versions, { view, activeUploads }] = await Promise.all([
+      req.deps.prisma.version.count({ where: { dandisetId: dandiset.id } }),
+      req.deps.prisma.version.findMany({
+        where: { dandisetId: dandiset.id },
+        orderBy: [{ created: descending ? "desc" : "asc" }, { id: descending ? "desc" : "asc" }],
+        skip: page.offset,
+        take: page.pageSize,
+      }),
+      contextOf(req, dandiset.id),
+    ]);
+    res.json(
+      buildPage(
+        req,
+        page,
+        count,
+        versions.map((v) => presentVersion(v, view, activeUploads)),
+      ),
+    );
+  });
+
+  router.get("/dandisets/:dandisetId/versions/:version/", async (req, res) => {
+    const { version } = await findVersion(req);
+    res.json(version.metadata);
+  });
+
+  router.get("/dandisets/:dandisetId/versions/:version/info/", async (req, res) => {
+    const { version } = await findVersion(req);
+    res.json(await detailOf(req, version));
+  });
+
+  router.put("/dandisets/:dandisetId/versions/:version/", async (req, res) => {
+    const { dandiset, version } = await findVersion(req);
+    if (!isOwner(req.user, dandiset.ownerIds)) throw ApiError.forbidden();
+    const body = parseOrThrow(ZUpdateVersionBodySchema, req.body);
+    await updateVersionMetadata({
+      db: req.deps.prisma,
+      config: req.deps.config,
+      user: req.user!,
+      dandisetId: dandiset.id,
+      version: version.version,
+      name: body.name,
+      metadata: { schemaVersion: req.deps.schemas.schemaVersion, ...body.metadata },
+    });
+    const saved = await req.deps.prisma.version.findUniqueOrThrow({ where: { id: version.id } });
+    res.json(await detailOf(req, saved));
+  });
+
+  router.delete("/dandisets/:dandisetId/versions/:version/", async (req, res) => {
+    const { version } = await findVersion(req);
+    await deleteVersion({ db: req.deps.prisma, user: req.user!, versionId: version.id, version: version.version });
+    res.status(204).end();
+  });
+
+  return router;
+}
