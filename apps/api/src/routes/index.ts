@@ -9,6 +9,8 @@ import { localStorageRouter } from "./local-storage/local-storage.router";
 import { usersRouter } from "./users/users.router";
 import { authTokenRouter } from "./auth-token/auth-token.router";
 import { statsRouter } from "./stats/stats.router";
+import { versionAssetsRouter } from "./assets/version-assets.router";
+import { assetsRouter } from "./assets/assets.router";
 
 /** Slash-less /api paths that exist as such (no APPEND_SLASH redirect). */
 export const EXACT_API_PATHS = new Set<string>(["/openapi.json", "/audit/events/asset"]);
@@ -25,6 +27,8 @@ export function apiRouter(): Router {
   router.use(usersRouter());
   router.use(authTokenRouter());
   router.use(statsRouter());
+  router.use(versionAssetsRouter());
+  router.use(assetsRouter());
   router.get("/openapi.json", (req, res) => {
     res.json(buildOpenApiDocument(req.deps.config.DANDI_API_URL, req.deps.version));
   });
