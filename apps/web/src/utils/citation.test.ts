@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { buildJsonLd, formatBibtex, formatCitation } from "./citation";
+
+const metadata = {
+  name: "Mouse V1 & friends",
+  description: "Recordings",
+  license: ["spdx:CC-BY-4.0"],
+  keywords: ["mouse", "V1"],
+  datePublished: "2024-03-01T00:00:00+00:00",
+  doi: "10.80507/dandi.000123/0.240301.0000",
+  contributor: [
+    { name: "Doe, Jane", schemaKey: "Person", includeInCitation: true },
+    { name: "Funder Inc", schemaKey: "Organization", includeInCitation: false },
+    { name: "Lab X", schemaKey: "Organization" },
+  ],
+};
+const input = { identifier: "000123", version: "0.240301.0000", metadata, webUrl: "https://web.example/" };
+
+describe("citation", () => {
+  it("cites the contributors marked for citation, with the DOI", () => {
+    expect(formatCitation(input)).toBe(
+      "Doe, Jane; Lab X (2024) Mouse V1 & friends (Version 0.240301.0000) [Data set]. DANDI Archive. https://doi.org/10.80507/dandi.000123/0.240301.0000",
+    );
+  });
+
+  it("prefers the server's computed citation when present", () => {
+    expect(formatCitation({ ...input, metadata: { ...metadata, citation: "Server text" } })).toBe("Server text");
+  });
+
+  it("writes an escaped BibTeX entry", () => {
+    const bib = formatBibtex(input);
+    expect(bib).toMatch(/^@misc\{dandi_000123_0_240301_0000,/);
+    expect(bib).toContain("title = {Mouse V1 \\& friends}");
+    expect(bib).toContain("author = {Doe, Jane} and {Lab X}");
+    expect(bib).toContain("doi = {10.80507/dandi.000123/0.240301.0000}");
+  });
+
+  it("links the landing page when there is no DOI (drafts)", () => {
+    const draft = { ...input, version: "draft", metadata: { ...metadata, doi: undefined } };
+    expect(formatCitation(draft)).toContain("https://web.example/dandiset/000123/draft");
+  });
+
+  it("builds schema.org Dataset JSON-LD", () => {
+    const ld = buildJsonLd(input);
+    expect(ld["@type"]).toBe("Dataset");
+    expect(ld.license).toEqual(["https://creativecommons.org/licenses/by/4.0/"]);
+    expect(ld.creator).toEqual([
+      { "@type": "Person", name: "Doe, Jane" },
+      { "@type": "Organization", name: "Lab X" },
+    ]);
+  });
+});

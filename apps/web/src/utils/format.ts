@@ -1,0 +1,31 @@
+const UNITS = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+
+/** SI file size as DANDI shows it (1 kB = 1000 B). */
+export function formatSize(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return "—";
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+/** A short, locale-independent date (YYYY-MM-DD) for ISO timestamps. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? "—" : date.toISOString().slice(0, 10);
+}
+
+/** Counts with a thousands separator. */
+export function formatCount(n: number | null | undefined): string {
+  return n === null || n === undefined ? "—" : n.toLocaleString("en-US");
+}
+
+/** The exact CLI command that downloads a dandiset (optionally one version). */
+export function downloadCommand(identifier: string, version?: string): string {
+  return `dandi download DANDI:${identifier}${version && version !== "draft" ? `/${version}` : ""}`;
+}
