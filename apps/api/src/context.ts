@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { PrismaClient, User } from "@dandi/db";
-import type { SchemaCatalog, Storage, TConfig } from "@dandi/core";
+import type { Mailer, SchemaCatalog, Storage, TConfig } from "@dandi/core";
+import type { SessionBackend } from "./middleware/session";
 
 /** Everything a request handler may use, built once per process (or per test). */
 export interface AppDeps {
@@ -9,6 +10,10 @@ export interface AppDeps {
   logger: Logger;
   schemas: SchemaCatalog;
   storage: Storage;
+  /** E-mail (SMTP_URL); sending never throws. */
+  mailer: Mailer;
+  /** Redis-backed browser sessions and sign-in rate limits. */
+  sessions: SessionBackend;
   /** The server package version, reported by /api/info/. */
   version: string;
 }

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { pino } from "pino";
 import { createPrisma } from "@dandi/db";
-import { REPO_ROOT, SchemaCatalog, createStorage, type TConfig } from "@dandi/core";
+import { REPO_ROOT, SchemaCatalog, createMailer, createStorage, type TConfig } from "@dandi/core";
+import { createSessionBackend } from "./middleware/session";
 import type { AppDeps } from "./context";
 
 /** The archive's version, from the root package.json. */
@@ -17,5 +18,7 @@ export async function buildDeps(config: TConfig): Promise<AppDeps> {
   const prisma = createPrisma({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const schemas = await SchemaCatalog.load(config);
   const storage = createStorage(config);
-  return { config, logger, prisma, schemas, storage, version: readAppVersion() };
+  const mailer = createMailer({ config, logger });
+  const sessions = await createSessionBackend(config);
+  return { config, logger, prisma, schemas, storage, mailer, sessions, version: readAppVersion() };
 }

@@ -5,11 +5,12 @@ import { afterAll } from "vitest";
 import { pino } from "pino";
 import type { Express } from "express";
 import { createPrisma, type PrismaClient } from "@dandi/db";
-import { createStorage, loadConfig, SchemaCatalog, type TConfig } from "@dandi/core";
+import { createMailer, createStorage, loadConfig, SchemaCatalog, type TConfig } from "@dandi/core";
 import { createTestDatabase } from "@dandi/testing";
 import { createApp } from "../src/app";
 import type { AppDeps } from "../src/context";
 import { readAppVersion } from "../src/deps";
+import { createSessionBackend } from "../src/middleware/session";
 
 export interface TestContext {
   app: Express;
@@ -41,8 +42,22 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   const prisma = createPrisma({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const schemas = await SchemaCatalog.load(config);
   const storage = createStorage(config);
-  const deps: AppDeps = { config, prisma, schemas, storage, logger: pino({ level: "silent" }), version: readAppVersion() };
+  const logger = pino({ level: "silent" });
+  // Redis keys are prefixed per test file so that sessions and rate limits never collide.
+  const sessions = await createSessionBackend(config, `dandi-test:${path.basename(db.url)}:`);
+  const deps: AppDeps = {
+    config,
+    prisma,
+    schemas,
+    storage,
+    logger,
+    mailer: createMailer({ config, logger }),
+    sessions,
+    version: readAppVersion(),
+  };
   afterAll(async () => {
+    deps.mailer.close();
+    await sessions.close();
     await prisma.$disconnect();
     await db.drop();
     await fs.rm(storageDir, { recursive: true, force: true });

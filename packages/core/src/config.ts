@@ -89,6 +89,33 @@ export const ZConfigSchema = z
       .min(60)
       .default(7 * 24 * 3600),
 
+    /** GitHub sign-in is offered only when both are set. */
+    GITHUB_CLIENT_ID: z.string().optional(),
+    GITHUB_CLIENT_SECRET: z.string().optional(),
+    /** GitHub's OAuth and API URLs; configurable so tests can point them at a local fake. */
+    GITHUB_AUTHORIZATION_URL: z.url().default("https://github.com/login/oauth/authorize"),
+    GITHUB_TOKEN_URL: z.url().default("https://github.com/login/oauth/access_token"),
+    GITHUB_USER_PROFILE_URL: z.url().default("https://api.github.com/user"),
+    GITHUB_USER_EMAILS_URL: z.url().default("https://api.github.com/user/emails"),
+    /** Browser session lifetime, seconds (Django's default: two weeks). */
+    SESSION_MAX_AGE: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(14 * 24 * 3600),
+    /** Password sign-in attempts allowed per window, per client IP and per e-mail address. */
+    LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
+    LOGIN_RATE_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).default(5),
+    LOGIN_RATE_LIMIT_WINDOW: z.coerce.number().int().min(1).default(900),
+    /** smtp://user:pass@host:port or smtps://...; unset: e-mails are only logged. */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+      .optional(),
+    DEFAULT_FROM_EMAIL: z.string().default("DANDI Archive <info@dandiarchive.org>"),
+    /** Receives new-user reviews and the daily digest (DANDI's DANDI_ADMIN_EMAIL). */
+    DANDI_ADMIN_EMAIL: z.string().default("info@dandiarchive.org"),
+
     DANDI_VALIDATION_JOB_INTERVAL: z.coerce.number().int().min(1).default(60),
     /** Queues a worker process serves (comma list of default, checksum, analytics). */
     WORKER_QUEUES: z

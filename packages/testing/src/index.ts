@@ -1,2 +1,4 @@
 export * from "./databases";
 export * from "./factories";
+export * from "./fake-github";
+export * from "./smtp";

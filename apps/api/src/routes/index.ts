@@ -11,12 +11,21 @@ import { authTokenRouter } from "./auth-token/auth-token.router";
 import { statsRouter } from "./stats/stats.router";
 import { versionAssetsRouter } from "./assets/version-assets.router";
 import { assetsRouter } from "./assets/assets.router";
+import { authRouter } from "./auth/auth.router";
+import { questionnaireRouter } from "./questionnaire/questionnaire.router";
+import { adminRouter } from "./admin/admin.router";
+import { unembargoRouter } from "./unembargo/unembargo.router";
 
 /** Slash-less /api paths that exist as such (no APPEND_SLASH redirect). */
 export const EXACT_API_PATHS = new Set<string>(["/openapi.json", "/audit/events/asset"]);
 
 /** /api paths that unapproved users may POST to (sign-in, questionnaire). */
-export const WRITE_EXEMPT_PATHS: RegExp[] = [];
+export const WRITE_EXEMPT_PATHS: RegExp[] = [
+  // Sign-in, sign-out and the questionnaire are for users who are not approved yet.
+  /^\/auth\/login\/$/,
+  /^\/auth\/logout\/$/,
+  /^\/users\/questionnaire\/$/,
+];
 
 /** Everything under /api. Each resource folder contributes one router. */
 export function apiRouter(): Router {
@@ -29,6 +38,10 @@ export function apiRouter(): Router {
   router.use(statsRouter());
   router.use(versionAssetsRouter());
   router.use(assetsRouter());
+  router.use(authRouter());
+  router.use(questionnaireRouter());
+  router.use(adminRouter());
+  router.use(unembargoRouter());
   router.get("/openapi.json", (req, res) => {
     res.json(buildOpenApiDocument(req.deps.config.DANDI_API_URL, req.deps.version));
   });

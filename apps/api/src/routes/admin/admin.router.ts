@@ -1,0 +1,160 @@
+import { Router, type Request } from "express";
+import { z } from "zod";
+import type { Prisma } from "@dandi/db";
+import {
+  ApiError,
+  buildApprovedMessage,
+  buildRejectedMessage,
+  canManageUsers,
+  canViewAdmin,
+  changeUserStatus,
+} from "@dandi/core";
+import { registry } from "../../openapi";
+import { parseOrThrow } from "../../lib/validate";
+import { buildPage, readPageParams } from "../../lib/pagination";
+import { presentAdminUser, presentAuditRecord } from "./admin-users.presenter";
+
+const ZUsersQuery = z.object({
+  status: z.enum(["INCOMPLETE", "PENDING", "APPROVED", "REJECTED"]).optional(),
+  search: z.string().max(254).optional(),
+});
+const ZRejectBody = z.object({ reason: z.string().trim().min(1, "This field may not be blank.").max(1000) });
+const ZAuditQuery = z.object({
+  dandiset: z
+    .string()
+    .regex(/^\d{1,6}$/, "A valid Dandiset identifier is required.")
+    .optional(),
+  record_type: z.string().max(64).optional(),
+});
+
+registry.registerPath({
+  method: "get",
+  path: "/api/admin/users/",
+  summary: "Users, for review (staff read, superusers act)",
+  request: { query: ZUsersQuery },
+  responses: {
+    200: { description: "Paginated users" },
+    401: { description: "Anonymous" },
+    403: { description: "Not staff" },
+  },
+});
+for (const action of ["approve", "reject"] as const) {
+  registry.registerPath({
+    method: "post",
+    path: `/api/admin/users/{username}/${action}/`,
+    summary: action === "approve" ? "Approves a user" : "Rejects a user (reason required)",
+    request: action === "reject" ? { body: { content: { "application/json": { schema: ZRejectBody } } } } : {},
+    responses: {
+      200: { description: "The user" },
+      403: { description: "Not a superuser" },
+      404: { description: "No such user" },
+    },
+  });
+}
+registry.registerPath({
+  method: "get",
+  path: "/api/admin/audit/",
+  summary: "Audit records, newest first",
+  request: { query: ZAuditQuery },
+  responses: { 200: { description: "Paginated audit records" } },
+});
+
+function requireStaff(req: Request): void {
+  if (!req.user) throw ApiError.unauthenticated();
+  if (!canViewAdmin(req.user)) throw ApiError.forbidden();
+}
+
+function requireSuperuser(req: Request) {
+  if (!req.user) throw ApiError.unauthenticated();
+  if (!canManageUsers(req.user)) throw ApiError.forbidden();
+  return req.user;
+}
+
+/** The admin API: user review and the audit log. */
+export function adminRouter(): Router {
+  const router = Router();
+
+  router.get("/admin/users/", async (req, res) => {
+    requireStaff(req);
+    const { status, search } = parseOrThrow(ZUsersQuery, req.query);
+    const page = readPageParams(req);
+    const q = search?.trim();
+    const where: Prisma.UserWhereInput = {
+      ...(status ? { status } : {}),
+      ...(q
+        ? {
+            OR: ["username", "email", "firstName", "lastName", "githubLogin", "githubName"].map((field) => ({
+              [field]: { contains: q, mode: "insensitive" },
+            })),
+          }
+        : {}),
+    };
+    const [count, users] = await Promise.all([
+      req.deps.prisma.user.count({ where }),
+      req.deps.prisma.user.findMany({
+        where,
+        orderBy: [{ dateJoined: "desc" }, { id: "desc" }],
+        skip: page.offset,
+        take: page.pageSize,
+      }),
+    ]);
+    res.json(buildPage(req, page, count, users.map(presentAdminUser)));
+  });
+
+  router.post("/admin/users/:username/approve/", async (req, res) => {
+    const admin = requireSuperuser(req);
+    const { prisma, mailer, config } = req.deps;
+    const { user, changed } = await changeUserStatus({
+      prisma,
+      admin,
+      username: req.params.username,
+      status: "APPROVED",
+    });
+    if (changed)
+      void mailer.send(
+        buildApprovedMessage(user, { adminEmail: mailer.adminEmail, webAppUrl: config.DANDI_WEB_APP_URL }),
+      );
+    res.json(presentAdminUser(user));
+  });
+
+  router.post("/admin/users/:username/reject/", async (req, res) => {
+    const admin = requireSuperuser(req);
+    const { reason } = parseOrThrow(ZRejectBody, req.body ?? {});
+    const { prisma, mailer, config } = req.deps;
+    const { user, changed } = await changeUserStatus({
+      prisma,
+      admin,
+      username: req.params.username,
+      status: "REJECTED",
+      reason,
+    });
+    if (changed) {
+      void mailer.send(
+        buildRejectedMessage(user, reason, { adminEmail: mailer.adminEmail, webAppUrl: config.DANDI_WEB_APP_URL }),
+      );
+    }
+    res.json(presentAdminUser(user));
+  });
+
+  router.get("/admin/audit/", async (req, res) => {
+    requireStaff(req);
+    const { dandiset, record_type } = parseOrThrow(ZAuditQuery, req.query);
+    const page = readPageParams(req);
+    const where: Prisma.AuditRecordWhereInput = {
+      ...(dandiset ? { dandisetId: Number(dandiset) } : {}),
+      ...(record_type ? { recordType: record_type } : {}),
+    };
+    const [count, records] = await Promise.all([
+      req.deps.prisma.auditRecord.count({ where }),
+      req.deps.prisma.auditRecord.findMany({
+        where,
+        orderBy: [{ timestamp: "desc" }, { id: "desc" }],
+        skip: page.offset,
+        take: page.pageSize,
+      }),
+    ]);
+    res.json(buildPage(req, page, count, records.map(presentAuditRecord)));
+  });
+
+  return router;
+}

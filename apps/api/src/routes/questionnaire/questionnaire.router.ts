@@ -1,0 +1,65 @@
+import { Router } from "express";
+import {
+  ApiError,
+  QUESTIONNAIRE,
+  ZQuestionnaireAnswersSchema,
+  buildApprovedMessage,
+  buildRegisteredMessage,
+  buildReviewMessage,
+  canSubmitQuestionnaire,
+  submitQuestionnaire,
+} from "@dandi/core";
+import { registry } from "../../openapi";
+import { parseOrThrow } from "../../lib/validate";
+import { presentQuestionnaire } from "./questionnaire.presenter";
+import { presentSignedInUser } from "../auth/auth.presenter";
+
+registry.registerPath({
+  method: "get",
+  path: "/api/users/questionnaire/",
+  summary: "The sign-up questionnaire (and the caller's saved answers)",
+  responses: { 200: { description: "{questions, answers, status}" } },
+});
+registry.registerPath({
+  method: "post",
+  path: "/api/users/questionnaire/",
+  summary: "Submits the questionnaire; the first submission decides approval",
+  request: { body: { content: { "application/json": { schema: ZQuestionnaireAnswersSchema } } } },
+  responses: {
+    200: { description: "The user" },
+    400: { description: "Invalid answers" },
+    401: { description: "Anonymous" },
+  },
+});
+
+/** DANDI's first-sign-in questionnaire as a JSON API for the SPA. */
+export function questionnaireRouter(): Router {
+  const router = Router();
+
+  router.get("/users/questionnaire/", (req, res) => {
+    res.json(presentQuestionnaire(QUESTIONNAIRE, req.user));
+  });
+
+  router.post("/users/questionnaire/", async (req, res) => {
+    if (!req.user) throw ApiError.unauthenticated();
+    if (!canSubmitQuestionnaire(req.user)) throw ApiError.forbidden();
+    const answers = parseOrThrow(ZQuestionnaireAnswersSchema, req.body);
+    const { config, prisma, mailer } = req.deps;
+    const { user, outcome } = await submitQuestionnaire({
+      db: prisma,
+      user: req.user,
+      answers,
+      autoApproveDomains: config.DANDI_AUTO_APPROVE_DOMAINS,
+    });
+    // After the write: e-mails never delay or fail the response (failures are logged).
+    const ctx = { adminEmail: mailer.adminEmail, webAppUrl: config.DANDI_WEB_APP_URL };
+    if (outcome === "approved") void mailer.send(buildApprovedMessage(user, ctx));
+    if (outcome === "pending") {
+      void mailer.send(buildRegisteredMessage(user, ctx));
+      void mailer.send(buildReviewMessage(user, ctx));
+    }
+    res.json(presentSignedInUser(user));
+  });
+
+  return router;
+}

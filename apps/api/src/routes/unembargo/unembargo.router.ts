@@ -1,0 +1,51 @@
+import { Router } from "express";
+import { ApiError, canUnembargo, startUnembargo, unembargoDandiset } from "@dandi/core";
+import { registry } from "../../openapi";
+
+registry.registerPath({
+  method: "post",
+  path: "/api/dandisets/{id}/unembargo/",
+  summary: "Unembargoes a dandiset (owners); it is UNEMBARGOING until the work finishes",
+  responses: {
+    200: { description: "Started" },
+    400: { description: "Not embargoed, or active uploads" },
+    403: { description: "Not an owner" },
+    404: { description: "No such dandiset" },
+  },
+});
+
+/** POST /api/dandisets/{id}/unembargo/ (DANDI's rules and messages). */
+export function unembargoRouter(): Router {
+  const router = Router();
+  router.post("/dandisets/:id/unembargo/", async (req, res, next) => {
+    if (!/^\d{6}$/.test(req.params.id)) return next();
+    const dandisetId = Number(req.params.id);
+    const { prisma, storage, mailer, logger, config } = req.deps;
+    const owners = await prisma.dandisetOwner.findMany({ where: { dandisetId }, select: { userId: true } });
+    const exists = await prisma.dandiset.count({ where: { id: dandisetId } });
+    if (!exists) throw ApiError.notFound();
+    if (
+      !canUnembargo(
+        req.user,
+        owners.map((o) => o.userId),
+      )
+    )
+      throw ApiError.forbidden();
+    await startUnembargo({ prisma, dandisetId });
+    res.status(200).end();
+    // No job queue yet: finish the unembargo after responding; failures are logged and e-mailed.
+    const user = req.user!;
+    setImmediate(() => {
+      unembargoDandiset({
+        prisma,
+        storage,
+        mailer,
+        logger,
+        webAppUrl: config.DANDI_WEB_APP_URL,
+        dandisetId,
+        user,
+      }).catch((err: unknown) => logger.error({ err, dandisetId }, "unembargo did not finish"));
+    });
+  });
+  return router;
+}

@@ -1,0 +1,30 @@
+import type { PrismaClient } from "@dandi/db";
+import { ApiError } from "../errors";
+
+export interface StartUnembargoOptions {
+  prisma: PrismaClient;
+  dandisetId: number;
+}
+
+/**
+ * DANDI's unembargo request: the dandiset must be EMBARGOED and have no active
+ * uploads; it becomes UNEMBARGOING (which blocks every modification) and the
+ * caller then runs `unembargoDandiset` (as a job, or after responding).
+ * The status check and the update are one conditional write, so two requests
+ * cannot both start it.
+ */
+export async function startUnembargo({ prisma, dandisetId }: StartUnembargoOptions): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const dandiset = await tx.dandiset.findUnique({ where: { id: dandisetId }, select: { embargoStatus: true } });
+    if (!dandiset) throw ApiError.notFound();
+    if (dandiset.embargoStatus !== "EMBARGOED") throw ApiError.string(400, "Dandiset not embargoed");
+    if ((await tx.upload.count({ where: { dandisetId } })) > 0) {
+      throw ApiError.string(400, "Dandiset unembargo not allowed with active uploads");
+    }
+    const { count } = await tx.dandiset.updateMany({
+      where: { id: dandisetId, embargoStatus: "EMBARGOED" },
+      data: { embargoStatus: "UNEMBARGOING" },
+    });
+    if (count === 0) throw ApiError.string(400, "Dandiset not embargoed");
+  });
+}
