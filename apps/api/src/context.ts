@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { PrismaClient, User } from "@dandi/db";
+import type { JobsClient } from "@dandi/jobs";
 import type { Mailer, SchemaCatalog, Storage, TConfig } from "@dandi/core";
 import type { SessionBackend } from "./middleware/session";
 
@@ -14,6 +15,8 @@ export interface AppDeps {
   mailer: Mailer;
   /** Redis-backed browser sessions and sign-in rate limits. */
   sessions: SessionBackend;
+  /** The job queues; enqueue only after the transaction that made the work necessary has committed. */
+  jobs: JobsClient;
   /** The server package version, reported by /api/info/. */
   version: string;
 }

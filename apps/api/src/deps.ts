@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pino } from "pino";
 import { createPrisma } from "@dandi/db";
+import { JobsClient } from "@dandi/jobs";
 import { REPO_ROOT, SchemaCatalog, createMailer, createStorage, type TConfig } from "@dandi/core";
 import { createSessionBackend } from "./middleware/session";
 import type { AppDeps } from "./context";
@@ -20,5 +21,15 @@ export async function buildDeps(config: TConfig): Promise<AppDeps> {
   const storage = createStorage(config);
   const mailer = createMailer({ config, logger });
   const sessions = await createSessionBackend(config);
-  return { config, logger, prisma, schemas, storage, mailer, sessions, version: readAppVersion() };
+  return {
+    config,
+    logger,
+    prisma,
+    schemas,
+    storage,
+    mailer,
+    sessions,
+    jobs: new JobsClient({ redisUrl: config.REDIS_URL, prefix: config.JOBS_PREFIX }),
+    version: readAppVersion(),
+  };
 }

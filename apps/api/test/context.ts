@@ -5,6 +5,7 @@ import { afterAll } from "vitest";
 import { pino } from "pino";
 import type { Express } from "express";
 import { createPrisma, type PrismaClient } from "@dandi/db";
+import { JobsClient } from "@dandi/jobs";
 import { createMailer, createStorage, loadConfig, SchemaCatalog, type TConfig } from "@dandi/core";
 import { createTestDatabase } from "@dandi/testing";
 import { createApp } from "../src/app";
@@ -53,9 +54,12 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     logger,
     mailer: createMailer({ config, logger }),
     sessions,
+    // BullMQ keys are prefixed per test file so that runs never collide.
+    jobs: new JobsClient({ redisUrl: config.REDIS_URL, prefix: `dandi-test-${path.basename(db.url)}` }),
     version: readAppVersion(),
   };
   afterAll(async () => {
+    await deps.jobs.close();
     deps.mailer.close();
     await sessions.close();
     await prisma.$disconnect();

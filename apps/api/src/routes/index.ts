@@ -2,6 +2,8 @@ import { Router } from "express";
 import swaggerUi from "swagger-ui-express";
 import { buildOpenApiDocument } from "../openapi";
 import { infoRouter } from "./info/info.router";
+import { publishRouter } from "./publish/publish.router";
+import { jobsAdminRouter } from "./publish/jobs-admin.router";
 import { dandisetsRouter } from "./dandisets/dandisets.router";
 import { versionsRouter } from "./versions/versions.router";
 import { presentInfo } from "./info/info.presenter";
@@ -31,6 +33,8 @@ export const WRITE_EXEMPT_PATHS: RegExp[] = [
 export function apiRouter(): Router {
   const router = Router();
   router.use(infoRouter());
+  router.use(publishRouter());
+  router.use(jobsAdminRouter());
   router.use(dandisetsRouter());
   router.use(versionsRouter());
   router.use(usersRouter());

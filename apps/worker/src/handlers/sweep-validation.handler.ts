@@ -1,0 +1,31 @@
+import { sweepValidation } from "@dandi/core";
+import type { THandler } from "./handler";
+
+/**
+ * Every DANDI_VALIDATION_JOB_INTERVAL: one validation job per Pending draft and
+ * per Pending asset whose blob has a SHA-256 (fixed job ids make repeats no-ops),
+ * plus the draft manifests, as DANDI does.
+ */
+export const handleSweepValidation: THandler<"sweepValidation"> = async (_payload, deps) => {
+  const found = await sweepValidation({
+    db: deps.prisma,
+    // An asset validation takes well under a second; ten intervals (at least 10 minutes) means its worker died.
+    stuckAfterSeconds: Math.max(600, deps.config.DANDI_VALIDATION_JOB_INTERVAL * 10),
+  });
+  await deps.jobs.enqueueMany(
+    "validateVersion",
+    found.versionIds.map((versionId) => ({ versionId })),
+  );
+  await deps.jobs.enqueueMany(
+    "writeManifests",
+    found.versionIds.map((versionId) => ({ versionId })),
+  );
+  await deps.jobs.enqueueMany(
+    "validateAsset",
+    found.assetIds.map((id) => ({ assetId: id.toString() })),
+  );
+  return {
+    status: "success",
+    detail: { versions: found.versionIds.length, assets: found.assetIds.length, requeued: found.requeued },
+  };
+};

@@ -1,0 +1,37 @@
+import { JOBS, type TJobName, type TQueueName } from "@dandi/jobs";
+import type { WorkerDeps } from "./deps";
+
+const HOUR = 3600_000;
+
+/** The periodic sweeps: job name and period. Each runs on its job's queue. */
+function scheduleTable(deps: WorkerDeps): [TJobName, number][] {
+  return [
+    ["sweepValidation", deps.config.DANDI_VALIDATION_JOB_INTERVAL * 1000],
+    ["computeStats", 6 * HOUR],
+    ["sweepExpiredUploads", HOUR],
+    ["sweepOrphanedBlobs", 24 * HOUR],
+    ["sweepAccessLogs", HOUR / 4],
+  ];
+}
+
+/**
+ * Registers (idempotently: upsertJobScheduler) the sweeps of the queues this
+ * process serves, so any number of processes may start without duplicating
+ * them, and computes the statistics once when there are none yet.
+ */
+export async function upsertSchedules(deps: WorkerDeps, queues: TQueueName[]): Promise<void> {
+  for (const [name, every] of scheduleTable(deps)) {
+    const def = JOBS[name];
+    if (!queues.includes(def.queue)) continue;
+    await deps.jobs
+      .queue(def.queue)
+      .upsertJobScheduler(
+        `every-${name}`,
+        { every },
+        { name, data: {}, opts: { ...def.options, removeOnComplete: true, removeOnFail: { count: 1000 } } },
+      );
+  }
+  if (queues.includes("default") && (await deps.prisma.applicationStats.count()) === 0) {
+    await deps.jobs.enqueue("computeStats", {});
+  }
+}

@@ -1,0 +1,71 @@
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { jobsOfQueue, parsePayload, redisOptionsFromUrl, type TJobName, type TQueueName } from "@dandi/jobs";
+import type { WorkerDeps } from "./deps";
+import { HANDLERS } from "./handlers";
+import type { THandler } from "./handlers/handler";
+import { upsertSchedules } from "./schedules";
+
+export interface StartWorkerOptions {
+  queues: TQueueName[];
+  concurrency: number;
+  /** How long a job's lock lasts without renewal; a killed worker's job is retried once it expires. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** Register the periodic sweeps of the served queues (default true). */
+  schedules?: boolean;
+}
+
+export interface RunningWorker {
+  workers: Worker[];
+  /** Stops taking jobs, waits for the active ones, closes connections. */
+  close(): Promise<void>;
+}
+
+/** Runs one BullMQ worker per served queue, dispatching jobs to their handlers by name. */
+export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions): Promise<RunningWorker> {
+  const connection = redisOptionsFromUrl(deps.config.REDIS_URL);
+  const workers = options.queues.map((queue) => {
+    const worker = new Worker(queue, (job: Job) => runJob(job, queue, deps), {
+      connection,
+      prefix: deps.jobs.prefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs ?? 60_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: 3,
+    });
+    worker.on("failed", (job, err) =>
+      deps.logger.warn(
+        { queue, job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message },
+        "job failed",
+      ),
+    );
+    worker.on("error", (err) => deps.logger.error({ queue, err }, "worker error"));
+    return worker;
+  });
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  if (options.schedules ?? true) await upsertSchedules(deps, options.queues);
+  deps.logger.info({ queues: options.queues, concurrency: options.concurrency }, "worker started");
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
+
+async function runJob(job: Job, queue: TQueueName, deps: WorkerDeps) {
+  const name = job.name as TJobName;
+  if (!jobsOfQueue(queue).includes(name)) throw new UnrecoverableError(`unknown job ${job.name} on queue ${queue}`);
+  let payload;
+  try {
+    payload = parsePayload(name, job.data);
+  } catch (err) {
+    throw new UnrecoverableError(`invalid payload: ${(err as Error).message}`);
+  }
+  const started = Date.now();
+  const result = await (HANDLERS[name] as THandler<typeof name>)(payload as never, deps);
+  deps.logger.info({ job: name, id: job.id, status: result.status, ms: Date.now() - started }, "job done");
+  // A "failed" result is final: retrying cannot help, but admins must see it among the failed jobs.
+  if (result.status === "failed") throw new UnrecoverableError(JSON.stringify(result.detail ?? "failed"));
+  return result;
+}
