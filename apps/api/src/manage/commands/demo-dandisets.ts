@@ -4,23 +4,25 @@
  * people are fictional; Josiah Carberry's ORCID is ORCID's own test record.
  */
 
+// Species as dandiset-level `about` terms (NCBITaxon); the assets summary lists species
+// too, but the server computes it from the uploaded NWB files.
 const MOUSE = {
-  schemaKey: "SpeciesType",
+  schemaKey: "GenericType",
   identifier: "http://purl.obolibrary.org/obo/NCBITaxon_10090",
   name: "Mus musculus - House mouse",
 };
 const RAT = {
-  schemaKey: "SpeciesType",
+  schemaKey: "GenericType",
   identifier: "http://purl.obolibrary.org/obo/NCBITaxon_10116",
   name: "Rattus norvegicus - Norway rat",
 };
 const HUMAN = {
-  schemaKey: "SpeciesType",
+  schemaKey: "GenericType",
   identifier: "http://purl.obolibrary.org/obo/NCBITaxon_9606",
   name: "Homo sapiens - Human",
 };
 const MACAQUE = {
-  schemaKey: "SpeciesType",
+  schemaKey: "GenericType",
   identifier: "http://purl.obolibrary.org/obo/NCBITaxon_9544",
   name: "Macaca mulatta - Rhesus monkey",
 };
@@ -50,19 +52,12 @@ function anatomy(uberon: string, name: string) {
 
 export interface DemoDandiset {
   name: string;
-  /** Species recorded in the assets summary, as DANDI computes it from NWB files. */
-  species: object[];
-  approaches: string[];
-  techniques: string[];
   metadata: Record<string, unknown>;
 }
 
 export const DEMO_DANDISETS: DemoDandiset[] = [
   {
     name: "Hippocampal place cells during linear track running in mice",
-    species: [MOUSE],
-    approaches: ["electrophysiological approach", "behavioral approach"],
-    techniques: ["multi electrode extracellular electrophysiology recording technique", "spike sorting technique"],
     metadata: {
       description:
         "Extracellular recordings from dorsal CA1 of head-fixed mice running on a virtual linear track. " +
@@ -78,7 +73,7 @@ export const DEMO_DANDISETS: DemoDandiset[] = [
       ],
       license: ["spdx:CC-BY-4.0"],
       keywords: ["hippocampus", "place cells", "CA1", "silicon probe", "virtual reality"],
-      about: [anatomy("0003881", "CA1 field of hippocampus")],
+      about: [MOUSE, anatomy("0003881", "CA1 field of hippocampus")],
       studyTarget: ["How stable are CA1 place fields across days of exposure to a familiar track?"],
       ethicsApproval: [
         {
@@ -91,9 +86,6 @@ export const DEMO_DANDISETS: DemoDandiset[] = [
   },
   {
     name: "Two-photon calcium imaging of mouse primary visual cortex responses to drifting gratings",
-    species: [MOUSE],
-    approaches: ["microscopy approach; cell population imaging"],
-    techniques: ["two-photon microscopy technique", "analytical technique"],
     metadata: {
       description:
         "GCaMP6s two-photon imaging of layer 2/3 neurons in primary visual cortex of awake mice viewing " +
@@ -106,7 +98,7 @@ export const DEMO_DANDISETS: DemoDandiset[] = [
       ],
       license: ["spdx:CC-BY-4.0"],
       keywords: ["visual cortex", "two-photon", "calcium imaging", "orientation tuning", "GCaMP6s"],
-      about: [anatomy("0002436", "primary visual cortex")],
+      about: [MOUSE, anatomy("0002436", "primary visual cortex")],
       studyTarget: ["Orientation and temporal-frequency tuning of layer 2/3 neurons in mouse V1"],
       relatedResource: [
         {
@@ -122,9 +114,6 @@ export const DEMO_DANDISETS: DemoDandiset[] = [
   },
   {
     name: "Intracranial EEG during a verbal memory task in epilepsy patients",
-    species: [HUMAN],
-    approaches: ["electrophysiological approach", "behavioral approach"],
-    techniques: ["intracranial electroencephalography technique"],
     metadata: {
       description:
         "Stereo-EEG recordings from 12 patients with drug-resistant epilepsy undergoing clinical monitoring " +
@@ -137,6 +126,7 @@ export const DEMO_DANDISETS: DemoDandiset[] = [
       license: ["spdx:CC0-1.0"],
       keywords: ["iEEG", "sEEG", "human", "episodic memory", "free recall", "epilepsy"],
       about: [
+        HUMAN,
         anatomy("0002421", "hippocampal formation"),
         { schemaKey: "Disorder", identifier: "http://purl.obolibrary.org/obo/DOID_1826", name: "epilepsy" },
       ],
@@ -152,9 +142,6 @@ export const DEMO_DANDISETS: DemoDandiset[] = [
   },
   {
     name: "Prefrontal population activity in rats during a delayed alternation task",
-    species: [RAT],
-    approaches: ["electrophysiological approach", "behavioral approach"],
-    techniques: ["tetrode recording technique", "behavioral technique"],
     metadata: {
       description:
         "Tetrode recordings from medial prefrontal cortex of 4 Long-Evans rats performing a T-maze delayed " +
@@ -166,15 +153,12 @@ export const DEMO_DANDISETS: DemoDandiset[] = [
       ],
       license: ["spdx:CC-BY-4.0"],
       keywords: ["prefrontal cortex", "working memory", "tetrodes", "T-maze", "rat"],
-      about: [anatomy("0001870", "frontal cortex")],
+      about: [RAT, anatomy("0001870", "frontal cortex")],
       studyTarget: ["Delay-period persistent activity in rat medial prefrontal cortex"],
     },
   },
   {
     name: "Neuropixels recordings from macaque area V4 during attention shifts",
-    species: [MACAQUE],
-    approaches: ["electrophysiological approach"],
-    techniques: ["multi electrode extracellular electrophysiology recording technique", "eye tracking technique"],
     metadata: {
       description:
         "Neuropixels NHP probe recordings from area V4 in two rhesus macaques performing a cued covert " +
@@ -187,7 +171,7 @@ export const DEMO_DANDISETS: DemoDandiset[] = [
       ],
       license: ["spdx:CC-BY-4.0"],
       keywords: ["V4", "attention", "Neuropixels", "macaque", "visual cortex"],
-      about: [anatomy("0000411", "visual cortex")],
+      about: [MACAQUE, anatomy("0000411", "visual cortex")],
       studyTarget: ["Attentional modulation of V4 population activity and its laminar profile"],
     },
   },

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `pnpm test`: every check and every test suite of the repository, in order —
+# lint (eslint + prettier), typecheck, each package's vitest suites, then the
+# end-to-end suites that exist (the real dandi CLI in tests/cli, the web app's
+# browser tests). Every step runs even when an earlier one failed; the summary
+# lists the failures and the exit status is non-zero if there was any.
+set -uo pipefail
+source "$(dirname "$0")/lib/common.sh"
+cd "$REPO_ROOT"
+
+ensure_postgres
+ensure_redis
+ensure_node_modules
+ensure_schemas
+
+FAILED=()
+PASSED=()
+step() {
+  local name="$1"
+  shift
+  log "$name: $*"
+  local start=$SECONDS
+  if "$@"; then
+    PASSED+=("$name ($((SECONDS - start)) s)")
+  else
+    warn "$name FAILED"
+    FAILED+=("$name")
+  fi
+}
+
+step lint:eslint pnpm exec eslint .
+step lint:prettier pnpm exec prettier --check .
+step typecheck pnpm exec turbo run typecheck --continue --output-logs=errors-only
+# One package at a time: each vitest already uses both cores and its own databases.
+step test:packages pnpm exec turbo run test --concurrency=1 --continue --output-logs=full --log-order=stream
+
+if [ -d tests/cli ]; then
+  ensure_venv "dandi=dandi" "pynwb=pynwb" "moto=moto[server]" "dandischema=dandischema" "pytest=pytest"
+  # The venv's bin holds moto_server and dandi; the suite starts the API itself.
+  step test:dandi-cli env PATH="$VENV/bin:$PATH" "$VENV/bin/python" -m pytest tests/cli
+fi
+if [ -f apps/web/package.json ] && grep -q '"test:e2e"' apps/web/package.json; then
+  step test:web-e2e pnpm --filter @dandi/web run test:e2e
+fi
+
+echo
+log "passed: ${#PASSED[@]}"
+for p in "${PASSED[@]}"; do echo "  ok      $p"; done
+if [ "${#FAILED[@]}" -gt 0 ]; then
+  for f in "${FAILED[@]}"; do echo "  FAILED  $f"; done
+  exit 1
+fi
+log "every check passed"
