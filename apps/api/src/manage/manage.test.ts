@@ -35,7 +35,8 @@ async function manage(args: string[], env: Record<string, string> = {}): Promise
   }
 }
 
-describe("manage CLI", () => {
+// Each CLI run starts a Node process that compiles the TypeScript sources: allow for a busy machine.
+describe("manage CLI", { timeout: 180_000 }, () => {
   it("createsuperuser + create-token print a key that authenticates GET /api/auth/token/", async () => {
     const created = await manage(["createsuperuser", "--email", "admin@nil.nil", "--password", "s3cret-pass"]);
     expect(created.code).toBe(0);
