@@ -1,17 +1,36 @@
-import { defineConfig } from "vitest/config";
+import { defineConfig, loadEnv, type Plugin } from "vite";
 import vue from "@vitejs/plugin-vue";
 
-export default defineConfig({
-  plugins: [vue()],
-  server: { port: 8085 },
-  preview: { port: 8085 },
-  build: {
-    target: "es2022",
-    // Route views are lazy chunks; the UI library is split so the first page only loads what it renders.
-    chunkSizeWarningLimit: 600,
-  },
-  test: {
-    environment: "happy-dom",
-    include: ["src/**/*.test.ts"],
-  },
+/**
+ * Writes Netlify's `_redirects` with the `/server-info` proxy (the dandi CLI's
+ * instance discovery) pointing at this build's API: netlify.toml cannot read
+ * VITE_API_URL, the build can.
+ */
+function netlifyServerInfo(apiUrl: string): Plugin {
+  return {
+    name: "dandi-netlify-server-info",
+    apply: "build",
+    generateBundle() {
+      this.emitFile({
+        type: "asset",
+        fileName: "_redirects",
+        source: `/server-info  ${apiUrl}/api/info/?format=json  200\n`,
+      });
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  const env = loadEnv(mode, process.cwd(), "VITE_");
+  const apiUrl = (env.VITE_API_URL || "http://localhost:8000").replace(/\/+$/, "");
+  return {
+    plugins: [vue(), netlifyServerInfo(apiUrl)],
+    server: { port: 8085 },
+    preview: { port: 8085 },
+    build: { target: "es2022" },
+    test: {
+      environment: "happy-dom",
+      include: ["src/**/*.test.ts"],
+    },
+  };
 });

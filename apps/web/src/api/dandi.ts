@@ -40,7 +40,11 @@ export const getVersionInfo = (id: string, version: string) =>
   request<TVersionInfo>(`${versionPath(id, version)}info/`);
 export const saveDraftMetadata = (id: string, body: { name: string; metadata: TMetadata }) =>
   request<TVersionInfo>(versionPath(id, "draft"), { method: "PUT", body });
-export const publishDraft = (id: string) => request<unknown>(`${versionPath(id, "draft")}publish/`, { method: "POST" });
+export const publishDraft = (id: string, releaseNotes = "") =>
+  request<unknown>(`${versionPath(id, "draft")}publish/`, {
+    method: "POST",
+    body: releaseNotes ? { release_notes: releaseNotes } : undefined,
+  });
 export const unembargoDandiset = (id: string) => request<unknown>(`/dandisets/${id}/unembargo/`, { method: "POST" });
 export const getOwners = (id: string) => request<TOwner[]>(`/dandisets/${id}/users/`);
 export const setOwners = (id: string, usernames: string[]) =>

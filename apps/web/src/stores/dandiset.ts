@@ -76,14 +76,14 @@ export const useDandisetStore = defineStore("dandiset", () => {
    * (DANDI publishes in a background job), reporting progress meanwhile.
    * Returns the new version string, or null on failure.
    */
-  async function publish(timeoutMs = 120_000): Promise<string | null> {
+  async function publish(releaseNotes = "", timeoutMs = 120_000): Promise<string | null> {
     if (!dandiset.value) return null;
     const id = dandiset.value.identifier;
     const before = new Set(versions.value.map((v) => v.version));
     error.value = null;
     progress.value = "Requesting publication…";
     try {
-      await api.publishDraft(id);
+      await api.publishDraft(id, releaseNotes);
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         const draft = await api.getVersionInfo(id, "draft");

@@ -1,0 +1,254 @@
+/* global fetch, setTimeout, performance, document, window */
+/**
+ * The built SPA against the real API in headless Chromium: browse and search,
+ * a dandiset's landing page and files, a download, password sign-in, creating
+ * a dandiset, editing its metadata, publishing, admin approval. Screenshots of
+ * the main pages go to artifacts/screenshots/; the first page's JavaScript
+ * size and the pages' first-contentful-paint times are printed.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import zlib from "node:zlib";
+import { ADMIN, ARTIFACTS, OWNER, PENDING, api, startStack, uploadFile } from "./harness.mjs";
+
+let ctx;
+let seeded;
+
+const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const context = await ctx.browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (err) => problems.push(err.message));
+  page.on("console", (msg) => msg.type() === "error" && problems.push(msg.text()));
+  page.problems = problems;
+  return page;
+}
+
+async function signIn(page, { email, password }) {
+  await page.goto(`${ctx.webUrl}/signin`);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/signin"));
+}
+
+const fcp = (page) => page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null);
+
+before(
+  async () => {
+    ctx = await startStack();
+    // A dandiset of the owner with files in folders, for the landing page and file browser.
+    const created = await api(ctx, "POST", "/dandisets/?embargo=false", {
+      name: "Visual cortex recordings in mice",
+      metadata: {
+        name: "Visual cortex recordings in mice",
+        description: "Two-photon imaging of mouse V1 during visual stimulation.",
+        license: ["spdx:CC-BY-4.0"],
+        keywords: ["mouse", "V1", "two-photon"],
+      },
+    });
+    const id = created.identifier;
+    await uploadFile(ctx, id, "README.txt", "Read me first.\n");
+    await uploadFile(ctx, id, "sub-01/ses-1/data.txt", "session one data\n".repeat(50));
+    await uploadFile(ctx, id, "sub-01/ses-2/data.txt", "session two data\n".repeat(80));
+    await uploadFile(ctx, id, "sub-02/notes.txt", "notes\n");
+    seeded = { id };
+  },
+  { timeout: 600_000 },
+);
+
+after(async () => {
+  await ctx?.close();
+});
+
+describe("web app", { concurrency: false }, () => {
+  it("home page shows stats and recent dandisets; first-page JS is small", async () => {
+    const page = await newPage();
+    const scripts = [];
+    page.on("response", async (res) => {
+      if (res.request().resourceType() === "script") scripts.push(res.body().then((b) => zlib.gzipSync(b).length));
+    });
+    await page.goto(ctx.webUrl, { waitUntil: "networkidle" });
+    await page.getByRole("heading", { name: "Recently updated" }).waitFor();
+    await page.getByText("total data size").waitFor();
+    const sizes = await Promise.all(scripts);
+    const gzipKb = sizes.reduce((a, b) => a + b, 0) / 1024;
+    console.log(
+      `first page: ${sizes.length} scripts, ${gzipKb.toFixed(1)} KB gzip JavaScript; FCP ${await fcp(page)} ms`,
+    );
+    assert.ok(gzipKb < 200, `first page JS is ${gzipKb.toFixed(1)} KB gzip`);
+    assert.ok((await page.locator(".dandiset-card").count()) > 0, "recent dandisets are listed");
+    await shot(page, "home");
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
+  it("lists and searches dandisets with the state in the URL", async () => {
+    const page = await newPage();
+    await page.goto(`${ctx.webUrl}/dandiset`, { waitUntil: "networkidle" });
+    console.log(`list page FCP ${await fcp(page)} ms`);
+    await page.locator(".dandiset-card").first().waitFor();
+    await shot(page, "dandiset-list");
+    await page.getByLabel("Search", { exact: true }).fill("Visual cortex");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.waitForURL(/search=Visual\+cortex|search=Visual%20cortex/);
+    await page.getByText("1 dandiset", { exact: true }).waitFor();
+    await page.getByLabel("Sort by").click();
+    await page.getByRole("option", { name: "Name" }).click();
+    await page.waitForURL(/sort=name/);
+    await page.reload({ waitUntil: "networkidle" });
+    assert.equal(await page.getByLabel("Search", { exact: true }).inputValue(), "Visual cortex");
+    await page.getByRole("link", { name: "Visual cortex recordings in mice" }).waitFor();
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
+  it("opens a landing page with citation, download command and JSON-LD", async () => {
+    const page = await newPage();
+    await page.goto(`${ctx.webUrl}/dandiset/${seeded.id}`, { waitUntil: "networkidle" });
+    console.log(`landing page FCP ${await fcp(page)} ms`);
+    await page.getByRole("heading", { name: "Visual cortex recordings in mice" }).waitFor();
+    assert.equal(await page.getByTestId("download-command").textContent(), `dandi download DANDI:${seeded.id}`);
+    await page.getByText("How to cite").waitFor();
+    await page.getByRole("button", { name: "Show BibTeX" }).click();
+    await page.getByText(`@misc{dandi_${seeded.id}_draft`).waitFor();
+    const ld = JSON.parse(await page.locator('script[type="application/ld+json"]').textContent());
+    assert.equal(ld["@type"], "Dataset");
+    assert.equal(ld.name, "Visual cortex recordings in mice");
+    await page.getByText("Olive Owner").first().waitFor();
+    await shot(page, "landing");
+    await page.context().close();
+  });
+
+  it("browses files, downloads one and shows its metadata", async () => {
+    const page = await newPage();
+    await page.goto(`${ctx.webUrl}/dandiset/${seeded.id}/draft/files`, { waitUntil: "networkidle" });
+    await page.getByRole("link", { name: /sub-01\// }).click();
+    await page.waitForURL(/location=sub-01/);
+    await page.getByRole("link", { name: /ses-1\// }).click();
+    await page.getByText("data.txt").waitFor();
+    await shot(page, "files");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download sub-01/ses-1/data.txt" }).click(),
+    ]);
+    const file = path.join(ctx.tmp, "downloaded.txt");
+    await download.saveAs(file);
+    const { readFileSync } = await import("node:fs");
+    assert.equal(readFileSync(file, "utf8"), "session one data\n".repeat(50));
+    await page.getByRole("button", { name: "Metadata" }).click();
+    await page.getByText('"path": "sub-01/ses-1/data.txt"').waitFor();
+    await page.keyboard.press("Escape");
+    // Deep link after reload, then back to the root through the breadcrumbs.
+    await page.reload({ waitUntil: "networkidle" });
+    await page.getByText("data.txt").waitFor();
+    await page.getByRole("link", { name: "root" }).click();
+    await page.getByText("README.txt").waitFor();
+    await page.context().close();
+  });
+
+  it("signs in, creates a dandiset and edits its metadata", async () => {
+    const page = await newPage();
+    await signIn(page, OWNER);
+    await page.getByRole("link", { name: "New Dandiset" }).click();
+    await page.getByLabel("Title").fill("Hippocampus sharp-wave ripples");
+    await page.getByLabel("Description").fill("Silicon probe recordings in rat CA1.");
+    await page.getByLabel("License").selectOption("spdx:CC0-1.0");
+    await shot(page, "create");
+    await page.getByRole("button", { name: "Register dandiset" }).click();
+    await page.waitForURL(/\/dandiset\/\d{6}\/draft$/);
+    const id = /dandiset\/(\d{6})/.exec(page.url())[1];
+    await page.getByRole("heading", { name: "Hippocampus sharp-wave ripples" }).waitFor();
+
+    await page.getByRole("link", { name: "Edit metadata" }).click();
+    await page.getByLabel("Dandiset title").waitFor();
+    await shot(page, "metadata-editor");
+    await page.getByLabel("Dandiset title").fill("");
+    await page.getByText("Dandiset title is required").first().waitFor();
+    assert.ok(await page.getByRole("button", { name: "Save" }).isDisabled());
+    await page.getByLabel("Dandiset title").fill("Hippocampal ripples in rats");
+    await page.getByRole("button", { name: "Add Keywords" }).click();
+    await page.getByLabel("Keywords 1").fill("ripples");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Saved.").waitFor();
+    const metadata = await api(ctx, "GET", `/dandisets/${id}/versions/draft/`);
+    assert.equal(metadata.name, "Hippocampal ripples in rats");
+    assert.deepEqual(metadata.keywords, ["ripples"]);
+
+    // Unsaved edits are guarded.
+    await page.getByLabel("Dandiset title").fill("Unsaved title");
+    let asked = false;
+    page.once("dialog", (d) => {
+      asked = true;
+      void d.dismiss();
+    });
+    await page.getByRole("link", { name: /← DANDI:/ }).click();
+    await page.waitForTimeout(300);
+    assert.ok(asked, "leaving with unsaved changes asks first");
+    assert.match(page.url(), /\/metadata$/);
+    await page.context().close();
+  });
+
+  it("manages owners and publishes when the draft is valid", async () => {
+    const page = await newPage();
+    await signIn(page, OWNER);
+    await page.goto(`${ctx.webUrl}/dandiset/${seeded.id}/draft`, { waitUntil: "networkidle" });
+    await page.getByRole("button", { name: "Manage owners" }).click();
+    await page.getByLabel("Add an owner").fill("Owner");
+    await page.getByRole("dialog").getByText("(owner@example.org)").waitFor();
+    await page.getByRole("button", { name: "Cancel" }).click();
+
+    // The worker validates the draft; wait until the API says Valid (or give up with what it said).
+    let status;
+    for (let i = 0; i < 60; i += 1) {
+      status = (await api(ctx, "GET", `/dandisets/${seeded.id}/versions/draft/info/`)).status;
+      if (status === "Valid" || status === "Invalid") break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.equal(status, "Valid", `draft status ${status}`);
+    await page.reload({ waitUntil: "networkidle" });
+    await page.getByRole("button", { name: "Publish" }).click();
+    await page.waitForURL(/\/dandiset\/\d{6}\/0\.\d{6}\.\d{4}$/, { timeout: 120_000 });
+    await page.getByRole("heading", { name: "Visual cortex recordings in mice" }).waitFor();
+    const version = page.url().split("/").pop();
+    assert.equal(
+      await page.getByTestId("download-command").textContent(),
+      `dandi download DANDI:${seeded.id}/${version}`,
+    );
+    await shot(page, "published");
+    await page.context().close();
+  });
+
+  it("lets an admin approve a pending user", async () => {
+    const page = await newPage();
+    await signIn(page, ADMIN);
+    await page.getByRole("link", { name: "Admin" }).click();
+    await page.getByText(PENDING.email).waitFor();
+    await shot(page, "admin");
+    const row = page.locator("tr", { hasText: PENDING.email });
+    await row.getByRole("button", { name: "Approve" }).click();
+    await page.getByText(`Approved`).first().waitFor();
+    const pending = await fetch(`${ctx.apiUrl}/api/admin/users/?status=PENDING`, {
+      headers: { Authorization: `token ${ctx.token}` },
+    });
+    assert.equal(pending.status, 403, "the owner is not an admin");
+    await page.getByRole("link", { name: "All users" }).click();
+    await page.locator("tr", { hasText: PENDING.email }).getByText("APPROVED").waitFor();
+    await page.context().close();
+  });
+
+  it("works on a phone-sized screen", async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(`${ctx.webUrl}/dandiset/${seeded.id}/draft`, { waitUntil: "networkidle" });
+    await page.getByRole("heading", { name: "Visual cortex recordings in mice" }).waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert.equal(overflow, false, "no horizontal scrolling");
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page.getByRole("link", { name: "Public Dandisets" }).waitFor();
+    await shot(page, "mobile-landing");
+    await page.context().close();
+  });
+});
