@@ -90,39 +90,51 @@ describe("POST /api/dandisets/{id}/unembargo/", () => {
     await ctx.prisma.dandiset.update({ where: { id: s.dandiset.id }, data: { embargoStatus: "UNEMBARGOING" } });
     const base = `/api/dandisets/${s.id}`;
     const message = "Dandiset modification not allowed during unembargo";
-    const calls = [
-      request(ctx.app)
-        .put(`${base}/users/`)
-        .set(auth(owner))
-        .send([{ username: owner.user.username }]),
-      request(ctx.app)
-        .put(`${base}/versions/draft/`)
-        .set(auth(owner))
-        .send({ name: "x", metadata: { name: "x" } }),
-      request(ctx.app)
-        .post(`${base}/versions/draft/assets/`)
-        .set(auth(owner))
-        .send({ blob_id: s.blob.blobId, metadata: { path: "b.nwb" } }),
-      request(ctx.app)
-        .put(`${base}/versions/draft/assets/${s.asset.assetId}/`)
-        .set(auth(owner))
-        .send({ blob_id: s.blob.blobId, metadata: { path: "c.nwb" } }),
-      request(ctx.app).delete(`${base}/versions/draft/assets/${s.asset.assetId}/`).set(auth(owner)),
-      request(ctx.app)
-        .post("/api/uploads/initialize/")
-        .set(auth(owner))
-        .send({
-          contentSize: 10,
-          digest: { algorithm: "dandi:dandi-etag", value: `${"a".repeat(32)}-1` },
-          dandiset: s.id,
-        }),
+    const calls: [string, request.Test][] = [
+      [
+        "owners",
+        request(ctx.app)
+          .put(`${base}/users/`)
+          .set(auth(owner))
+          .send([{ username: owner.user.username }]),
+      ],
+      [
+        "version",
+        request(ctx.app)
+          .put(`${base}/versions/draft/`)
+          .set(auth(owner))
+          .send({ name: "x", metadata: { name: "x" } }),
+      ],
+      [
+        "add asset",
+        request(ctx.app)
+          .post(`${base}/versions/draft/assets/`)
+          .set(auth(owner))
+          .send({ blob_id: s.blob.blobId, metadata: { path: "b.nwb" } }),
+      ],
+      [
+        "update asset",
+        request(ctx.app)
+          .put(`${base}/versions/draft/assets/${s.asset.assetId}/`)
+          .set(auth(owner))
+          .send({ blob_id: s.blob.blobId, metadata: { path: "c.nwb" } }),
+      ],
+      ["remove asset", request(ctx.app).delete(`${base}/versions/draft/assets/${s.asset.assetId}/`).set(auth(owner))],
+      [
+        "upload",
+        request(ctx.app)
+          .post("/api/uploads/initialize/")
+          .set(auth(owner))
+          .send({
+            contentSize: 10,
+            digest: { algorithm: "dandi:dandi-etag", value: `${"a".repeat(32)}-1` },
+            dandiset: s.id,
+          }),
+      ],
     ];
-    for (const res of await Promise.all(calls)) {
-      expect({ path: res.req.path, status: res.status, body: res.body }).toEqual({
-        path: res.req.path,
-        status: 400,
-        body: message,
-      });
+    for (const [name, call] of calls) {
+      const res = await call;
+      expect({ name, status: res.status, body: res.body }).toEqual({ name, status: 400, body: message });
     }
     const del = await request(ctx.app).delete(`${base}/`).set(auth(owner));
     expect(del.status).toBeGreaterThanOrEqual(400);
