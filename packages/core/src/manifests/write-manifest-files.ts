@@ -1,4 +1,4 @@
-import yaml from "js-yaml";
+import { dump as dumpYaml } from "js-yaml";
 import { Prisma, type PrismaClient } from "@dandi/db";
 import { assetColumns, toAssetRecord, type TAssetRow } from "../assets/asset-record";
 import { buildFullAssetMetadata } from "../assets/build-full-asset-metadata";
@@ -38,7 +38,7 @@ export async function writeManifestFiles(options: WriteManifestFilesOptions): Pr
     new ChunkedObjectWriter(storage, prefix + name, { embargoed, contentType, bucket: config.S3_BUCKET });
   const metadata = version.metadata as Record<string, unknown>;
 
-  await storage.putObject(prefix + "dandiset.yaml", yaml.dump(metadata, { noRefs: true }), {
+  await storage.putObject(prefix + "dandiset.yaml", dumpYaml(metadata, { noRefs: true }), {
     contentType: "text/yaml",
     embargoed,
   });
@@ -77,7 +77,7 @@ export async function writeManifestFiles(options: WriteManifestFilesOptions): Pr
         objectUrl: (k) => storage.objectUrl(k),
       });
       const sep = count === 0 ? "" : ",";
-      yamlChunk += yaml.dump([full], { noRefs: true });
+      yamlChunk += dumpYaml([full], { noRefs: true });
       jsonChunk += sep + JSON.stringify(full);
       memberChunk += sep + JSON.stringify(`dandiasset:${asset.assetId}`);
       count++;
