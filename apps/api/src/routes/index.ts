@@ -8,6 +8,8 @@ import { dandisetsRouter } from "./dandisets/dandisets.router";
 import { versionsRouter } from "./versions/versions.router";
 import { presentInfo } from "./info/info.presenter";
 import { localStorageRouter } from "./local-storage/local-storage.router";
+import { uploadsRouter } from "./uploads/uploads.router";
+import { blobsRouter } from "./blobs/blobs.router";
 import { usersRouter } from "./users/users.router";
 import { authTokenRouter } from "./auth-token/auth-token.router";
 import { statsRouter } from "./stats/stats.router";
@@ -23,6 +25,8 @@ export const EXACT_API_PATHS = new Set<string>(["/openapi.json", "/audit/events/
 
 /** /api paths that unapproved users may POST to (sign-in, questionnaire). */
 export const WRITE_EXEMPT_PATHS: RegExp[] = [
+  // DANDI opens the blob lookup to everyone (it only reads).
+  /^\/blobs\/digest\/$/,
   // Sign-in, sign-out and the questionnaire are for users who are not approved yet.
   /^\/auth\/login\/$/,
   /^\/auth\/logout\/$/,
@@ -33,6 +37,8 @@ export const WRITE_EXEMPT_PATHS: RegExp[] = [
 export function apiRouter(): Router {
   const router = Router();
   router.use(infoRouter());
+  router.use(uploadsRouter());
+  router.use(blobsRouter());
   router.use(publishRouter());
   router.use(jobsAdminRouter());
   router.use(dandisetsRouter());

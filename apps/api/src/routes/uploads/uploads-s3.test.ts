@@ -1,0 +1,4 @@
+import { defineUploadProtocolTests, startUploadTestServer } from "./uploads.cases";
+
+const ctx = await startUploadTestServer("s3");
+defineUploadProtocolTests("s3", () => ctx);
