@@ -39,8 +39,9 @@ if [ -d tests/cli ]; then
   # The venv's bin holds moto_server and dandi; the suite starts the API itself.
   step test:dandi-cli env PATH="$VENV/bin:$PATH" "$VENV/bin/python" -m pytest tests/cli
 fi
-if [ -f apps/web/package.json ] && grep -q '"test:e2e"' apps/web/package.json; then
-  step test:web-e2e pnpm --filter @dandi/web run test:e2e
+# Browser end-to-end suites: every package with a test:e2e script (turbo builds it first).
+if grep -qs '"test:e2e"' apps/*/package.json packages/*/package.json; then
+  step test:e2e pnpm exec turbo run test:e2e --concurrency=1 --continue --output-logs=full --log-order=stream
 fi
 
 echo

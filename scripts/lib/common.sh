@@ -7,6 +7,8 @@ PG_ADMIN_URL="${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres
 REDIS_HOST="${REDIS_HOST:-127.0.0.1}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 VENV="$REPO_ROOT/.venv"
+# Keep CI logs free of the telemetry banner.
+export TURBO_TELEMETRY_DISABLED=1
 
 log() { printf '\033[1;34m==> %s\033[0m\n' "$*"; }
 warn() { printf '\033[1;33mwarning: %s\033[0m\n' "$*" >&2; }
