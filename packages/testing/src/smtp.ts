@@ -7,7 +7,7 @@ export interface CapturedMail {
   /** Envelope recipients (To, Cc and Bcc). */
   recipients: string[];
   subject: string;
-  /** Headers and body, with quoted-printable soft breaks and escapes decoded. */
+  /** Headers, then the body with quoted-printable soft breaks and escapes decoded. */
   raw: string;
 }
 
@@ -28,11 +28,24 @@ function decodeQuotedPrintable(text: string): string {
     .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
+/** RFC 2047 encoded words (=?UTF-8?Q?...?= / =?UTF-8?B?...?=) in a header value. */
+function decodeEncodedWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, "?==?")
+    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_m, _charset: string, enc: string, text: string) => {
+      if (enc.toUpperCase() === "B") return Buffer.from(text, "base64").toString("utf8");
+      const bytes = text
+        .replace(/_/g, " ")
+        .replace(/=([0-9A-Fa-f]{2})/g, (_x, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      return Buffer.from(bytes, "latin1").toString("utf8");
+    });
+}
+
 function headerValue(raw: string, name: string): string {
   const head = raw.split(/\r?\n\r?\n/)[0] ?? "";
   const unfolded = head.replace(/\r?\n[ \t]+/g, " ");
   const line = unfolded.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-  return line ? line.slice(name.length + 1).trim() : "";
+  return line ? decodeEncodedWords(line.slice(name.length + 1).trim()) : "";
 }
 
 /**
@@ -58,8 +71,16 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
         if (inData) {
           if (line === ".") {
             inData = false;
-            const raw = decodeQuotedPrintable(data.join("\r\n"));
-            messages.push({ from, recipients, subject: headerValue(raw, "subject"), raw });
+            const message = data.join("\r\n");
+            const split = message.search(/\r\n\r\n/);
+            const head = split >= 0 ? message.slice(0, split) : message;
+            const body = split >= 0 ? message.slice(split) : "";
+            messages.push({
+              from,
+              recipients,
+              subject: headerValue(head, "subject"),
+              raw: head + decodeQuotedPrintable(body),
+            });
             from = "";
             recipients = [];
             data = [];
