@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `pnpm dev`: brings the whole archive up locally — PostgreSQL, Redis, database
-# dandi_dev (migrated, with demo dandisets), the API on :8000, the worker and the
-# web app on :8085. Ctrl-C stops every process it started.
+# dandi_dev (migrated, with demo dandisets), the API on :8000 (PORT), the worker
+# and the web app on :8085 (WEB_PORT). Ctrl-C stops every process it started.
 # Settings: a .env file at the repository root overrides the defaults below.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -28,8 +28,9 @@ export STORAGE_BACKEND="${STORAGE_BACKEND:-local}"
 export LOCAL_STORAGE_DIR="${LOCAL_STORAGE_DIR:-$REPO_ROOT/var/storage}"
 export SESSION_SECRET="${SESSION_SECRET:-dev-session-secret-not-for-production-0123456789}"
 export DANDI_API_URL="${DANDI_API_URL:-http://localhost:$PORT}"
-export DANDI_WEB_APP_URL="${DANDI_WEB_APP_URL:-http://localhost:8085}"
-export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-$DANDI_WEB_APP_URL,http://127.0.0.1:8085}"
+WEB_PORT="${WEB_PORT:-8085}"
+export DANDI_WEB_APP_URL="${DANDI_WEB_APP_URL:-http://localhost:$WEB_PORT}"
+export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-$DANDI_WEB_APP_URL,http://127.0.0.1:$WEB_PORT}"
 export WORKER_QUEUES="${WORKER_QUEUES:-default,checksum,analytics}"
 export VITE_API_URL="${VITE_API_URL:-$DANDI_API_URL}"
 mkdir -p "$LOCAL_STORAGE_DIR"
@@ -49,7 +50,8 @@ stop_all() {
     wait 2>/dev/null || true
   fi
 }
-trap stop_all INT TERM EXIT
+trap stop_all EXIT
+trap 'stop_all; exit 130' INT TERM
 
 # start NAME DIR COMMAND...: runs COMMAND in DIR with its output prefixed by NAME.
 start() {
@@ -67,7 +69,7 @@ else
   warn "apps/worker does not exist: no background jobs (checksums, validation, stats)"
 fi
 if [ -f apps/web/package.json ]; then
-  start web apps/web pnpm exec vite --port 8085 --strictPort
+  start web apps/web pnpm exec vite --port "$WEB_PORT" --strictPort
 else
   warn "apps/web does not exist: API only"
 fi
