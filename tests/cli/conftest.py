@@ -171,6 +171,8 @@ def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         cli_env = {
             **os.environ,
             "DANDI_NO_ET": "1",
+            # --allow-any-path (upload of non-NWB files) is a development option of the CLI.
+            "DANDI_DEVEL": "1",
             "DANDI_CACHE": "ignore",
             f"{instance.upper().replace('-', '_')}_API_KEY": key,
             "HOME": str(tmp / "home"),

@@ -49,6 +49,11 @@ def write_random(path: Path, size: int, seed: int) -> None:
             left -= len(chunk)
 
 
+def outdir(path: Path) -> str:
+    path.mkdir(parents=True, exist_ok=True)
+    return str(path)
+
+
 def remote_assets(archive: Archive, dandiset: str) -> dict[str, dict]:
     r = requests.get(
         f"{archive.api}/dandisets/{dandiset}/versions/draft/assets/?page_size=1000",
@@ -64,7 +69,7 @@ def test_upload_ls_download_refresh_delete(archive: Archive, tmp_path: Path) -> 
     draft_url = f"{archive.api}/dandisets/{dandiset}/versions/draft/"
 
     # The documented way to start: fetch the dandiset's metadata folder.
-    archive.dandi("download", "--download", "dandiset.yaml", "-o", str(tmp_path / "up"), draft_url, cwd=tmp_path)
+    archive.dandi("download", "--download", "dandiset.yaml", "-o", outdir(tmp_path / "up"), draft_url, cwd=tmp_path)
     local = tmp_path / "up" / dandiset
     assert (local / "dandiset.yaml").exists()
 
@@ -82,14 +87,14 @@ def test_upload_ls_download_refresh_delete(archive: Archive, tmp_path: Path) -> 
         assert path in ls.stdout, f"{path} missing from dandi ls output:\n{ls.stdout}"
 
     # Whole dandiset: byte-identical (the CLI also checks each file's digest).
-    archive.dandi("download", "-o", str(tmp_path / "down"), draft_url, cwd=tmp_path)
+    archive.dandi("download", "-o", outdir(tmp_path / "down"), draft_url, cwd=tmp_path)
     down = tmp_path / "down" / dandiset
     for path in assets:
         assert filecmp.cmp(local / path, down / path, shallow=False), f"{path} differs after download"
 
     # One asset, by its download URL.
     nwb_id = assets["sub-mouse01/sub-mouse01_ses-01.nwb"]["asset_id"]
-    archive.dandi("download", "-o", str(tmp_path / "one"), f"{archive.api}/assets/{nwb_id}/download/", cwd=tmp_path)
+    archive.dandi("download", "-o", outdir(tmp_path / "one"), f"{archive.api}/assets/{nwb_id}/download/", cwd=tmp_path)
     one = tmp_path / "one" / "sub-mouse01_ses-01.nwb"
     assert filecmp.cmp(local / "sub-mouse01" / "sub-mouse01_ses-01.nwb", one, shallow=False)
 
@@ -104,7 +109,7 @@ def test_upload_ls_download_refresh_delete(archive: Archive, tmp_path: Path) -> 
     after = remote_assets(archive, dandiset)
     assert after["notes.txt"]["asset_id"] != assets["notes.txt"]["asset_id"]
     assert after["data/big.bin"]["asset_id"] == assets["data/big.bin"]["asset_id"]
-    archive.dandi("download", "-o", str(tmp_path / "again"), draft_url, cwd=tmp_path)
+    archive.dandi("download", "-o", outdir(tmp_path / "again"), draft_url, cwd=tmp_path)
     assert (tmp_path / "again" / dandiset / "notes.txt").read_text() == "notes, second edition\n"
 
     # Delete one asset.
