@@ -89,3 +89,5 @@ export * from "./accounts/change-user-status";
 export * from "./embargo/start-unembargo";
 export * from "./embargo/unembargo-dandiset";
 export * from "./embargo/auto-unembargo-expired";
+export * from "./assets/adjust-asset-chunk";
+export * from "./assets/rebuild-asset-chunks";

@@ -2,6 +2,7 @@ import type { Db } from "@dandi/db";
 import { ApiError } from "../errors";
 import { findConflictingPaths } from "../asset-paths/find-conflicting-paths";
 import { insertAssetPath } from "../asset-paths/insert-asset-path";
+import { adjustAssetChunk } from "./adjust-asset-chunk";
 
 export interface LinkAssetOptions {
   versionId: number;
@@ -35,6 +36,7 @@ export async function linkAsset(tx: Db, options: LinkAssetOptions): Promise<void
     );
   }
   await tx.versionAsset.create({ data: { versionId, assetId, path, created } });
+  await adjustAssetChunk(tx, versionId, assetId, 1);
   await insertAssetPath(tx, { versionId, path, assetId, size });
   await tx.$executeRaw`
     UPDATE versions SET asset_count = asset_count + 1, size = size + ${size}, status = 'Pending', modified = now()

@@ -1,5 +1,11 @@
-import { Prisma, type Db } from "@dandi/db";
+import { Prisma, type PrismaClient } from "@dandi/db";
 import { assetColumns, toAssetRecord, type TAssetRecord, type TAssetRow } from "./asset-record";
+import { scheduleAssetChunkRebuild } from "./rebuild-asset-chunks";
+
+/** Below this offset a plain index-only OFFSET scan is cheap enough. */
+const CHUNK_MIN_OFFSET = 5000;
+/** Versions this large get their chunk index (re)built in the background when it is out of step. */
+const CHUNK_MIN_ASSETS = 10_000;
 
 export const ASSET_ORDERS = ["created", "-created", "modified", "-modified", "path", "-path"] as const;
 export type TAssetOrder = (typeof ASSET_ORDERS)[number];
@@ -34,7 +40,7 @@ function escapeLike(s: string): string {
  * and blobs. The count of an unfiltered list is versions.asset_count.
  */
 export async function listVersionAssets(
-  db: Db,
+  db: PrismaClient,
   options: ListVersionAssetsOptions,
 ): Promise<{ count: number | null; assets: TAssetRecord[] }> {
   const { versionId, order, offset, limit } = options;
@@ -73,6 +79,20 @@ export async function listVersionAssets(
     "-path": Prisma.sql`a.path DESC`,
   };
 
+  const byCreated = order === "created" || order === "-created";
+  let window: Prisma.Sql | null = null;
+  let versionCount: bigint | null = null;
+  if (!filtered && byCreated && (offset >= CHUNK_MIN_OFFSET || options.withCount)) {
+    const [state] = await db.$queryRaw<{ asset_count: bigint; chunked: bigint }[]>`
+      SELECT v.asset_count,
+             (SELECT coalesce(sum(count), 0) FROM version_asset_chunks WHERE version_id = v.id) AS chunked
+      FROM versions v WHERE v.id = ${versionId}`;
+    versionCount = state?.asset_count ?? 0n;
+    const inStep = state !== undefined && state.asset_count === state.chunked;
+    if (!inStep && versionCount >= CHUNK_MIN_ASSETS) scheduleAssetChunkRebuild(db, versionId);
+    if (inStep && offset >= CHUNK_MIN_OFFSET) window = chunkWindow(versionId, order, offset, limit, versionCount);
+  }
+
   // modified lives on assets only: that order needs the join before the page is cut.
   const pageQuery =
     order === "modified" || order === "-modified"
@@ -86,10 +106,11 @@ export async function listVersionAssets(
         ORDER BY ${byAssets[order]!}`
       : Prisma.sql`
         SELECT ${assetColumns(options.withMetadata)}
-        FROM (
-          SELECT va.asset_id, va.created, va.path FROM version_assets va
-          WHERE ${where} ORDER BY ${byVersionAssets[order]!} OFFSET ${offset} LIMIT ${limit}
-        ) va
+        FROM (${
+          window ??
+          Prisma.sql`SELECT va.asset_id, va.created${byCreated ? Prisma.empty : Prisma.sql`, va.path`} FROM version_assets va
+          WHERE ${where} ORDER BY ${byVersionAssets[order]!} OFFSET ${offset} LIMIT ${limit}`
+        }) va
         JOIN assets a ON a.id = va.asset_id LEFT JOIN asset_blobs b ON b.id = a.blob_id
         ORDER BY ${byVersionAssets[order]!}`;
 
@@ -97,11 +118,40 @@ export async function listVersionAssets(
     ? null
     : filtered
       ? db.$queryRaw<{ count: bigint }[]>(Prisma.sql`SELECT count(*) AS count FROM version_assets va WHERE ${where}`)
-      : db.$queryRaw<{ count: bigint }[]>`SELECT asset_count AS count FROM versions WHERE id = ${versionId}`;
+      : versionCount !== null
+        ? Promise.resolve([{ count: versionCount }])
+        : db.$queryRaw<{ count: bigint }[]>`SELECT asset_count AS count FROM versions WHERE id = ${versionId}`;
 
   const [rows, countRows] = await Promise.all([db.$queryRaw<TAssetRow[]>(pageQuery), countQuery]);
   return {
     count: countRows ? Number(countRows[0]?.count ?? 0) : null,
     assets: rows.map(toAssetRecord),
   };
+}
+
+/**
+ * The asset ids of one page in (created, asset_id) order, found through
+ * version_asset_chunks: the chunk holding the page's first row is located by
+ * the running sum of chunk counts, then at most one chunk of index entries is
+ * skipped. A descending page is the mirrored ascending window.
+ */
+function chunkWindow(versionId: number, order: TAssetOrder, offset: number, limit: number, total: bigint): Prisma.Sql {
+  let start = offset;
+  let take = limit;
+  if (order === "-created") {
+    const end = Number(total) - offset;
+    start = Math.max(0, end - limit);
+    take = Math.max(0, end - start);
+  }
+  return Prisma.sql`
+    WITH c AS (
+      SELECT first_created, first_asset_id,
+             sum(count) OVER (ORDER BY first_created, first_asset_id) - count AS before
+      FROM version_asset_chunks WHERE version_id = ${versionId}
+    ), t AS (SELECT * FROM c WHERE before <= ${start} ORDER BY before DESC LIMIT 1)
+    SELECT va.asset_id, va.created FROM version_assets va
+    WHERE va.version_id = ${versionId}
+      AND (va.created, va.asset_id) >= ((SELECT first_created FROM t), (SELECT first_asset_id FROM t))
+    ORDER BY va.created, va.asset_id
+    OFFSET (SELECT ${start} - before FROM t) LIMIT ${take}`;
 }

@@ -1,6 +1,7 @@
 import type { Db } from "@dandi/db";
 import { ApiError } from "../errors";
 import { deleteAssetPath } from "../asset-paths/delete-asset-path";
+import { adjustAssetChunk } from "./adjust-asset-chunk";
 
 /**
  * Takes an asset out of a locked draft: removes the version_assets link and the
@@ -8,6 +9,7 @@ import { deleteAssetPath } from "../asset-paths/delete-asset-path";
  * now). The asset row itself is kept. 404 if the asset is not in the version.
  */
 export async function unlinkAsset(tx: Db, versionId: number, assetId: bigint): Promise<void> {
+  await adjustAssetChunk(tx, versionId, assetId, -1);
   const removed = await tx.$queryRaw<{ path: string; size: bigint | null }[]>`
     DELETE FROM version_assets va
     USING assets a LEFT JOIN asset_blobs b ON b.id = a.blob_id

@@ -191,7 +191,7 @@ describe("downloads", () => {
     const aid = created.body.asset_id;
     for (const url of [`${ds.base}${aid}/download/`, `/api/assets/${aid}/download/`]) {
       const res = await request(ctx.app).get(url).expect(302);
-      const loc = new URL(res.headers.location);
+      const loc = new URL(String(res.headers.location));
       const got = await request(ctx.app)
         .get(loc.pathname + loc.search)
         .expect(200);
@@ -205,7 +205,7 @@ describe("downloads", () => {
       await request(ctx.app).head(url).expect(302);
     }
     const inline = await request(ctx.app).get(`/api/assets/${aid}/download/?content_disposition=inline`).expect(302);
-    const loc = new URL(inline.headers.location);
+    const loc = new URL(String(inline.headers.location));
     const got = await request(ctx.app)
       .get(loc.pathname + loc.search)
       .expect(200);
@@ -238,7 +238,9 @@ describe("GET .../assets/paths/", () => {
     expect(a.body.results.map((r: { path: string }) => r.path)).toEqual(["a/1.txt", "a/2.txt"]);
     expect(a.body.next).toContain("page=2");
     const a2 = await request(ctx.app).get(`${ds.base}paths/?path_prefix=a&page_size=2&page=2`).expect(200);
-    expect(a2.body.results.map((r: { path: string }) => [r.path, r.aggregate_files])).toEqual([["a/b", 1]]);
+    expect(a2.body.results.map((r: { path: string; aggregate_files: number }) => [r.path, r.aggregate_files])).toEqual([
+      ["a/b", 1],
+    ]);
     const missing = await request(ctx.app).get(`${ds.base}paths/?path_prefix=nope`).expect(404);
     expect(missing.body).toEqual({ detail: "Specified path not found." });
     const empty = await seedDandiset(prisma, { ownerId: owner.user.id });

@@ -8,8 +8,8 @@ const ctx = await createTestContext();
 const { prisma } = ctx;
 
 let owner: { token: string; user: { id: number } };
-let other: { token: string };
-let admin: { token: string };
+let other: { token: string; user: { id: number } };
+let admin: { token: string; user: { id: number } };
 
 beforeAll(async () => {
   owner = await buildUser(prisma);
@@ -21,7 +21,12 @@ const auth = (t: { token: string }) => ({ Authorization: `token ${t.token}` });
 
 async function tree(versionId: number) {
   const rows = await prisma.assetPath.findMany({ where: { versionId }, orderBy: { path: "asc" } });
-  return Object.fromEntries(rows.map((r) => [r.path, [Number(r.aggregateFiles), Number(r.aggregateSize), r.parent]]));
+  return Object.fromEntries(
+    rows.map((r) => [
+      r.path,
+      [Number(r.aggregateFiles), Number(r.aggregateSize), r.parent] as [number, number, string],
+    ]),
+  );
 }
 
 async function counters(versionId: number) {
