@@ -179,6 +179,16 @@ describe("local storage signed URLs", () => {
     expect(res.headers["content-type"]).toMatch(/^application\/json/);
     expect(res.headers["content-disposition"]).toBe('inline; filename="a.json"');
     await request(ctx.app).get(inline.replace("inline", "attachment")).expect(403);
+    const expired = storage.signer.signQuery(
+      LOCAL_SCOPES.get,
+      "objects/some/dir/file.bin",
+      {},
+      60,
+      Date.now() - 3600_000,
+    );
+    await request(ctx.app).get(`/storage/objects/some/dir/file.bin?${expired}`).expect(403);
+    const fresh = storage.signer.signQuery(LOCAL_SCOPES.get, "objects/some/dir/file.bin", {}, 60);
+    await request(ctx.app).head(`/storage/objects/some/dir/file.bin?${fresh}`).expect(200);
   });
 
   it("serves unsigned object URLs only for objects that are not embargoed", async () => {

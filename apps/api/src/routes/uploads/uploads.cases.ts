@@ -27,6 +27,8 @@ export async function startUploadTestServer(backend: "local" | "s3"): Promise<Te
   const server: Server = await new Promise((resolve) => {
     const s = ctx.app.listen(port, "127.0.0.1", () => resolve(s));
   });
+  // As server.ts: a keep-alive socket the server closes just as fetch reuses it would be an ECONNRESET on a busy machine.
+  server.keepAliveTimeout = 65_000;
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return ctx;
 }
