@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { workspaceBundlePlugin } from "../../scripts/lib/bundle-plugins";
 
 // Bundles the API and its workspace packages into dist/; npm dependencies stay external.
 export default defineConfig({
@@ -10,4 +11,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   noExternal: [/^@dandi\//],
+  esbuildPlugins: [workspaceBundlePlugin(import.meta.dirname)],
 });

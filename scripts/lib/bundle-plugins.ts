@@ -1,0 +1,63 @@
+import fs from "node:fs";
+import path from "node:path";
+import { builtinModules } from "node:module";
+import type { Options } from "tsup";
+
+type TPlugin = NonNullable<Options["esbuildPlugins"]>[number];
+
+const BUILTINS = new Set(builtinModules);
+
+function packageName(spec: string): string {
+  const parts = spec.split("/");
+  return spec.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+}
+
+function toImportPath(fromDir: string, file: string): string {
+  const rel = path.relative(fromDir, file).split(path.sep).join("/");
+  return rel.startsWith(".") ? rel : `./${rel}`;
+}
+
+/**
+ * For an app that bundles the workspace packages (`@dandi/*`, TypeScript sources)
+ * into `<app>/dist/`, while npm packages stay external:
+ * - an npm package the app itself depends on stays a bare import;
+ * - one that only a workspace package depends on (e.g. @dandi/db's
+ *   @prisma/adapter-pg) would not resolve from `<app>/dist`, so it becomes a
+ *   relative import of its real file under node_modules/.pnpm;
+ * - the generated Prisma client stays a separate file (it loads its WebAssembly
+ *   engine next to itself), imported relatively.
+ * (`<app>/dist` is as deep as `packages/core/src`, so core's REPO_ROOT still holds.)
+ * Relative paths stay valid when the whole tree moves (Heroku builds in /tmp/build_*,
+ * then runs from /app).
+ */
+export function workspaceBundlePlugin(appDir: string): TPlugin {
+  const outDir = path.join(appDir, "dist");
+  const pkg = JSON.parse(fs.readFileSync(path.join(appDir, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
+  const ownDependencies = new Set(Object.keys(pkg.dependencies ?? {}));
+  return {
+    name: "dandi-workspace-bundle",
+    setup(build) {
+      build.onResolve({ filter: /generated\/client\/index\.js$/ }, (args) => {
+        const file = path.resolve(args.resolveDir, args.path);
+        return { path: toImportPath(outDir, file), external: true };
+      });
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        const spec = args.path;
+        const name = packageName(spec);
+        if (name.startsWith("@dandi/") || spec.startsWith("node:") || BUILTINS.has(name)) return undefined;
+        if (ownDependencies.has(name)) return { path: spec, external: true };
+        if (args.pluginData === "dandi-resolving") return undefined;
+        const resolved = await build.resolve(spec, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          pluginData: "dandi-resolving",
+        });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        return { path: toImportPath(outDir, fs.realpathSync(resolved.path)), external: true };
+      });
+    },
+  };
+}
