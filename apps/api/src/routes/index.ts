@@ -18,6 +18,7 @@ import { assetsRouter } from "./assets/assets.router";
 import { authRouter } from "./auth/auth.router";
 import { questionnaireRouter } from "./questionnaire/questionnaire.router";
 import { adminRouter } from "./admin/admin.router";
+import { auditEventsRouter } from "./admin/audit-events.router";
 import { unembargoRouter } from "./unembargo/unembargo.router";
 
 /** Slash-less /api paths that exist as such (no APPEND_SLASH redirect). */
@@ -51,6 +52,7 @@ export function apiRouter(): Router {
   router.use(authRouter());
   router.use(questionnaireRouter());
   router.use(adminRouter());
+  router.use(auditEventsRouter());
   router.use(unembargoRouter());
   router.get("/openapi.json", (req, res) => {
     res.json(buildOpenApiDocument(req.deps.config.DANDI_API_URL, req.deps.version));
