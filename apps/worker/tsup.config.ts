@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { workspaceBundlePlugin } from "../../scripts/lib/bundle-plugins";
 
 // Bundles the worker and its workspace packages into dist/; npm dependencies stay external.
 export default defineConfig({
@@ -9,4 +10,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   noExternal: [/^@dandi\//],
+  // npm packages that only workspace packages depend on (argon2, the Prisma adapter) stay external too.
+  esbuildPlugins: [workspaceBundlePlugin(import.meta.dirname)],
 });

@@ -1,6 +1,8 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { builtinModules } from "node:module";
+import { fileURLToPath } from "node:url";
 import type { Options } from "tsup";
 
 type TPlugin = NonNullable<Options["esbuildPlugins"]>[number];
@@ -30,6 +32,29 @@ function toImportPath(fromDir: string, file: string): string {
  * Relative paths stay valid when the whole tree moves (Heroku builds in /tmp/build_*,
  * then runs from /app).
  */
+const resolved = new Map<string, string | null>();
+
+/**
+ * The file Node's own ESM resolution picks for `spec` imported from `dir` (not
+ * esbuild's, which prefers bundler-only "module" builds that Node cannot load).
+ */
+function resolveAsNode(spec: string, dir: string): string | null {
+  const key = `${dir}\0${spec}`;
+  if (!resolved.has(key)) {
+    try {
+      const url = execFileSync(
+        process.execPath,
+        ["--input-type=module", "-e", `process.stdout.write(import.meta.resolve(${JSON.stringify(spec)}))`],
+        { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+      );
+      resolved.set(key, fileURLToPath(url));
+    } catch {
+      resolved.set(key, null);
+    }
+  }
+  return resolved.get(key)!;
+}
+
 export function workspaceBundlePlugin(appDir: string): TPlugin {
   const outDir = path.join(appDir, "dist");
   const pkg = JSON.parse(fs.readFileSync(path.join(appDir, "package.json"), "utf8")) as {
@@ -43,20 +68,14 @@ export function workspaceBundlePlugin(appDir: string): TPlugin {
         const file = path.resolve(args.resolveDir, args.path);
         return { path: toImportPath(outDir, file), external: true };
       });
-      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
         const spec = args.path;
         const name = packageName(spec);
         if (name.startsWith("@dandi/") || spec.startsWith("node:") || BUILTINS.has(name)) return undefined;
         if (ownDependencies.has(name)) return { path: spec, external: true };
-        if (args.pluginData === "dandi-resolving") return undefined;
-        const resolved = await build.resolve(spec, {
-          kind: args.kind,
-          resolveDir: args.resolveDir,
-          importer: args.importer,
-          pluginData: "dandi-resolving",
-        });
-        if (resolved.errors.length > 0) return { errors: resolved.errors };
-        return { path: toImportPath(outDir, fs.realpathSync(resolved.path)), external: true };
+        const file = resolveAsNode(spec, args.resolveDir);
+        if (!file) return { errors: [{ text: `Cannot resolve ${spec} from ${args.resolveDir}` }] };
+        return { path: toImportPath(outDir, fs.realpathSync(file)), external: true };
       });
     },
   };
