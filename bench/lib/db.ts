@@ -1,0 +1,93 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import pg from "pg";
+
+/** The repository root (bench/ is one level below it). */
+export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+const POSTGRES_URL =
+  process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+/** The URL of a database on the benchmark's PostgreSQL server (BENCH_POSTGRES_URL or the test server). */
+export function databaseUrl(name: string): string {
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Runs `fn` with a client connected to `url`, always closing it. */
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const admin = <T>(fn: (client: pg.Client) => Promise<T>) => withClient(databaseUrl("postgres"), fn);
+
+/** Whether a database of that name exists. */
+export async function databaseExists(name: string): Promise<boolean> {
+  return admin(
+    async (c) => ((await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount ?? 0) > 0,
+  );
+}
+
+/**
+ * Drops `name`, re-creates it empty and applies every migration with the real
+ * `prisma migrate deploy`, so the benchmark runs on exactly the migrated schema.
+ * (No dependency on the API's packages: a half-edited module elsewhere cannot break seeding.)
+ */
+export async function createFreshDatabase(name: string): Promise<string> {
+  await admin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${name}"`);
+  });
+  const url = databaseUrl(name);
+  migrateDeploy(url);
+  return url;
+}
+
+/** Applies any migration that landed since the database was seeded (a no-op when none). */
+export function migrateDeploy(url: string): void {
+  execFileSync("pnpm", ["--filter", "@dandi/db", "run", "migrate:deploy"], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: "pipe",
+  });
+}
+
+/** Runs statements one by one, printing how long each labelled step took. */
+export async function runSteps(client: pg.Client, steps: [label: string, sql: string, params?: unknown[]][]) {
+  for (const [label, sql, params] of steps) {
+    const started = performance.now();
+    await client.query(sql, params);
+    console.log(`  ${label.padEnd(44)} ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  }
+}
+
+/**
+ * Drops the secondary indexes of `tables` (not those behind a primary key or
+ * unique constraint), runs `load`, and re-creates them from their saved
+ * definitions: building an index once after a bulk load is much faster than
+ * maintaining it row by row (the trigram GIN index above all).
+ */
+export async function withIndexesDeferred<T>(client: pg.Client, tables: string[], load: () => Promise<T>): Promise<T> {
+  const { rows } = await client.query<{ name: string; def: string }>(
+    `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+     WHERE i.schemaname = 'public' AND i.tablename = ANY ($1)
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+    [tables],
+  );
+  for (const { name } of rows) await client.query(`DROP INDEX "${name}"`);
+  const result = await load();
+  await client.query("SET maintenance_work_mem = '512MB'");
+  for (const { name, def } of rows) {
+    const started = performance.now();
+    await client.query(def);
+    console.log(`  ${`index ${name}`.padEnd(44)} ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  }
+  return result;
+}
