@@ -178,7 +178,7 @@ export async function startStack() {
       "--last-name",
       PENDING.last,
     );
-    manage("create-superuser", "--email", ADMIN.email, "--password", ADMIN.password);
+    manage("createsuperuser", "--email", ADMIN.email, "--password", ADMIN.password);
     const token = /Generated token (\S+)/.exec(manage("create-token", "--email", OWNER.email))?.[1];
     if (!token) throw new Error("create-token printed no token");
 

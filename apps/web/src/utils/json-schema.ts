@@ -114,7 +114,7 @@ export function defaultValue(schema: TSchema, root: TSchema): unknown {
   if (node.const !== undefined) return node.const;
   const variants = schemaVariants(node, root);
   if (variants.length) return defaultValue(variants[0]!, root);
-  if (node.default !== undefined && node.default !== null) return structuredClone(node.default);
+  if (node.default !== undefined && node.default !== null) return JSON.parse(JSON.stringify(node.default)); // schemas may sit in reactive stores: no structuredClone
   switch (schemaType(node)) {
     case "object": {
       const result: Record<string, unknown> = {};
