@@ -77,7 +77,8 @@ def test_upload_ls_download_refresh_delete(archive: Archive, tmp_path: Path) -> 
     write_random(local / "data" / "big.bin", 65 * 1024 * 1024 + 123, seed=1)  # two parts: 64 MiB + rest
     (local / "notes.txt").write_text("free-text notes that ride along with the data\n")
 
-    archive.dandi("upload", "-i", archive.api_url, "--allow-any-path", "--validation", "ignore", cwd=local)
+    # Default validation (require): the pynwb-made file must pass the CLI's own checks.
+    archive.dandi("upload", "-i", archive.api_url, "--allow-any-path", cwd=local)
     assets = remote_assets(archive, dandiset)
     assert set(assets) == {"sub-mouse01/sub-mouse01_ses-01.nwb", "data/big.bin", "notes.txt"}
     assert assets["data/big.bin"]["size"] == 65 * 1024 * 1024 + 123
