@@ -238,7 +238,10 @@ export class LocalStorage implements Storage {
         for (const p of listed) {
           for await (const chunk of fs.createReadStream(path.join(dir, partName(p.partNumber)))) yield chunk as Buffer;
         }
-      }, out);
+      }, out).catch((err: NodeJS.ErrnoException) => {
+        // A concurrent complete of the same upload finished first and removed the parts (S3: NoSuchUpload).
+        throw err.code === "ENOENT" ? noSuchUpload() : err;
+      });
       const digests = Buffer.concat(parts.map((p) => Buffer.from(p.etag, "hex")));
       const etag = `${createHash("md5").update(digests).digest("hex")}-${parts.length}`;
       await this.commitObject(state.key, tmp, {

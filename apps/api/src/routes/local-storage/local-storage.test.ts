@@ -49,6 +49,23 @@ describe("local storage signed URLs", () => {
     expect(await storage.headObject("blobs/aaa/bbb/one")).toEqual({ size: a.length + b.length, etag: expected });
   });
 
+  it("survives two concurrent completes of one upload: one object, never a 500", async () => {
+    const key = "blobs/ccc/ddd/twice";
+    const parts = [randomBytes(5 * 1024 * 1024), randomBytes(10)];
+    const uploadId = await storage.createMultipartUpload(key, { embargoed: false });
+    const etags = [];
+    for (const [i, p] of parts.entries()) etags.push((await putPart(key, uploadId, i + 1, p)).headers.etag as string);
+    const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join("")}</CompleteMultipartUpload>`;
+    const url = local(await storage.presignCompleteMultipartUpload(key, uploadId));
+    const results = await Promise.all([request(ctx.app).post(url).send(xml), request(ctx.app).post(url).send(xml)]);
+    const statuses = results.map((r) => r.status).sort();
+    expect([
+      [200, 200],
+      [200, 404],
+    ]).toContainEqual(statuses);
+    expect((await storage.headObject(key))?.size).toBe(parts[0]!.length + parts[1]!.length);
+  });
+
   it("rejects a part whose Content-Length differs from the signed length", async () => {
     const uploadId = await storage.createMultipartUpload("blobs/x/y/len", { embargoed: false });
     const url = await storage.presignUploadPart("blobs/x/y/len", uploadId, 1, 10);
