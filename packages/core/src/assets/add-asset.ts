@@ -3,6 +3,7 @@ import type { PrismaClient, User } from "@dandi/db";
 import { writeAuditRecord } from "../audit";
 import { findVersionAsset } from "./find-version-asset";
 import { linkAsset } from "./link-asset";
+import { ASSET_WRITE_TRANSACTION } from "./asset-write-transaction";
 import { lockDraftVersion } from "./lock-draft-version";
 import { resolveBlob } from "./resolve-blob";
 import { stripAssetMetadata } from "./strip-asset-metadata";
@@ -59,6 +60,6 @@ export async function addAsset(db: PrismaClient, options: AddAssetOptions): Prom
       },
     });
     return asset.assetId;
-  });
+  }, ASSET_WRITE_TRANSACTION);
   return findVersionAsset(db, version.id, assetId);
 }

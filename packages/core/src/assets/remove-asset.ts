@@ -1,5 +1,6 @@
 import type { PrismaClient, User } from "@dandi/db";
 import { writeAuditRecord } from "../audit";
+import { ASSET_WRITE_TRANSACTION } from "./asset-write-transaction";
 import { lockDraftVersion } from "./lock-draft-version";
 import { unlinkAsset } from "./unlink-asset";
 import type { TAssetRecord } from "./asset-record";
@@ -27,5 +28,5 @@ export async function removeAsset(db: PrismaClient, options: RemoveAssetOptions)
       recordType: "remove_asset",
       details: { path: asset.path, asset_id: asset.assetId },
     });
-  });
+  }, ASSET_WRITE_TRANSACTION);
 }

@@ -5,6 +5,7 @@ import { ApiError } from "../errors";
 import { writeAuditRecord } from "../audit";
 import { findVersionAsset } from "./find-version-asset";
 import { linkAsset } from "./link-asset";
+import { ASSET_WRITE_TRANSACTION } from "./asset-write-transaction";
 import { lockDraftVersion } from "./lock-draft-version";
 import { resolveBlob } from "./resolve-blob";
 import { stripAssetMetadata } from "./strip-asset-metadata";
@@ -75,6 +76,6 @@ export async function updateAsset(db: PrismaClient, options: UpdateAssetOptions)
       },
     });
     return asset.assetId;
-  });
+  }, ASSET_WRITE_TRANSACTION);
   return findVersionAsset(db, version.id, assetId);
 }
