@@ -248,6 +248,12 @@ const CASES: TCase[] = [
     expect: { anonymous: 401, incomplete: 200, pending: 200, rejected: 401, approved: 200, owner: 200, admin: 200 },
   },
   {
+    route: "POST /users/questionnaire-form/",
+    call: (a) =>
+      request(a).post("/api/users/questionnaire-form/").type("form").send({ first_name: "A", last_name: "B" }),
+    expect: { anonymous: 401, incomplete: 302, pending: 302, rejected: 401, approved: 302, owner: 302, admin: 302 },
+  },
+  {
     route: "POST /admin/users/:username/approve/",
     call: (a, w) => request(a).post(`/api/admin/users/${w.target}/approve/`),
     expect: gated({ approved: 403, owner: 403, admin: 200 }),

@@ -89,5 +89,6 @@ export * from "./accounts/change-user-status";
 export * from "./embargo/start-unembargo";
 export * from "./embargo/unembargo-dandiset";
 export * from "./embargo/auto-unembargo-expired";
+export * from "./mail/send-questionnaire-emails";
 export * from "./assets/adjust-asset-chunk";
 export * from "./assets/rebuild-asset-chunks";

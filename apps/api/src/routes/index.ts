@@ -17,6 +17,7 @@ import { versionAssetsRouter } from "./assets/version-assets.router";
 import { assetsRouter } from "./assets/assets.router";
 import { authRouter } from "./auth/auth.router";
 import { questionnaireRouter } from "./questionnaire/questionnaire.router";
+import { questionnaireFormRouter } from "./questionnaire/questionnaire-form.router";
 import { adminRouter } from "./admin/admin.router";
 import { auditEventsRouter } from "./admin/audit-events.router";
 import { unembargoRouter } from "./unembargo/unembargo.router";
@@ -32,6 +33,7 @@ export const WRITE_EXEMPT_PATHS: RegExp[] = [
   /^\/auth\/login\/$/,
   /^\/auth\/logout\/$/,
   /^\/users\/questionnaire\/$/,
+  /^\/users\/questionnaire-form\/$/,
 ];
 
 /** Everything under /api. Each resource folder contributes one router. */
@@ -51,6 +53,7 @@ export function apiRouter(): Router {
   router.use(assetsRouter());
   router.use(authRouter());
   router.use(questionnaireRouter());
+  router.use(questionnaireFormRouter());
   router.use(adminRouter());
   router.use(auditEventsRouter());
   router.use(unembargoRouter());

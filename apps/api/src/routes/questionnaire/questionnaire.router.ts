@@ -3,10 +3,8 @@ import {
   ApiError,
   QUESTIONNAIRE,
   ZQuestionnaireAnswersSchema,
-  buildApprovedMessage,
-  buildRegisteredMessage,
-  buildReviewMessage,
   canSubmitQuestionnaire,
+  sendQuestionnaireEmails,
   submitQuestionnaire,
 } from "@dandi/core";
 import { registry } from "../../openapi";
@@ -52,12 +50,7 @@ export function questionnaireRouter(): Router {
       autoApproveDomains: config.DANDI_AUTO_APPROVE_DOMAINS,
     });
     // After the write: e-mails never delay or fail the response (failures are logged).
-    const ctx = { adminEmail: mailer.adminEmail, webAppUrl: config.DANDI_WEB_APP_URL };
-    if (outcome === "approved") void mailer.send(buildApprovedMessage(user, ctx));
-    if (outcome === "pending") {
-      void mailer.send(buildRegisteredMessage(user, ctx));
-      void mailer.send(buildReviewMessage(user, ctx));
-    }
+    void sendQuestionnaireEmails({ mailer, webAppUrl: config.DANDI_WEB_APP_URL, user, outcome });
     res.json(presentSignedInUser(user));
   });
 

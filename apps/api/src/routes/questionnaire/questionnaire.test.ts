@@ -109,3 +109,44 @@ describe("POST /api/users/questionnaire/", () => {
     expect(res.body.status).toBe("PENDING");
   });
 });
+
+describe("/api/users/questionnaire-form/ (HTML)", () => {
+  it("renders the form with the saved answers escaped, and needs a signed-in user", async () => {
+    await request(ctx.app).get("/api/users/questionnaire-form/").expect(401);
+    const { token } = await buildUser(ctx.prisma, { status: "INCOMPLETE", firstName: '<script>alert("x")</script>' });
+    const res = await request(ctx.app)
+      .get("/api/users/questionnaire-form/?next=/dandiset")
+      .set("Authorization", `token ${token}`)
+      .expect(200);
+    expect(res.headers["content-type"]).toMatch(/text\/html/);
+    expect(res.text).toContain("Affiliation(s)");
+    expect(res.text).toContain("&lt;script&gt;");
+    expect(res.text).not.toContain("<script>alert");
+  });
+
+  it("accepts DANDI's form fields keyed by question text and redirects to `next`", async () => {
+    const { user, token } = await buildUser(ctx.prisma, { email: "form@uni.edu", status: "INCOMPLETE" });
+    const res = await request(ctx.app)
+      .post("/api/users/questionnaire-form/?next=/dandiset/000001")
+      .set("Authorization", `token ${token}`)
+      .type("form")
+      .send({ "First Name": "Grace", "Last Name": "Hopper", "Affiliation(s)": "Navy" })
+      .expect(302);
+    expect(res.headers.location).toBe("http://web.test/dandiset/000001");
+    const saved = await ctx.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(saved).toMatchObject({ status: "APPROVED", firstName: "Grace", lastName: "Hopper" });
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.subject).toBe("Your DANDI Account");
+  });
+
+  it("shows the form again with errors for invalid answers", async () => {
+    const { token } = await buildUser(ctx.prisma, { status: "INCOMPLETE" });
+    const res = await request(ctx.app)
+      .post("/api/users/questionnaire-form/")
+      .set("Authorization", `token ${token}`)
+      .type("form")
+      .send({ first_name: "", last_name: "L" })
+      .expect(400);
+    expect(res.text).toContain("This field may not be blank.");
+  });
+});
