@@ -14,6 +14,7 @@ import {
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Readable } from "node:stream";
 import type { TConfig } from "../config";
+import { formatContentDisposition } from "./content-disposition";
 import type { PresignGetOptions, Storage, StoredObjectInfo } from "./storage";
 
 const EMBARGO_TAG = "embargoed=true";
@@ -86,9 +87,7 @@ export class S3Storage implements Storage {
   }
 
   presignGet(key: string, options: PresignGetOptions = {}): Promise<string> {
-    const disposition = options.filename
-      ? `${options.disposition ?? "attachment"}; filename="${options.filename.replace(/"/g, "")}"`
-      : undefined;
+    const disposition = options.filename ? formatContentDisposition(options.filename, options.disposition) : undefined;
     const cmd = new GetObjectCommand({
       Bucket: this.bucket,
       Key: key,
@@ -100,7 +99,8 @@ export class S3Storage implements Storage {
 
   objectUrl(key: string): string {
     const encoded = key.split("/").map(encodeURIComponent).join("/");
-    if (this.config.S3_ENDPOINT_URL) return `${this.config.S3_ENDPOINT_URL.replace(/\/$/, "")}/${this.bucket}/${encoded}`;
+    if (this.config.S3_ENDPOINT_URL)
+      return `${this.config.S3_ENDPOINT_URL.replace(/\/$/, "")}/${this.bucket}/${encoded}`;
     return `https://${this.bucket}.s3.amazonaws.com/${encoded}`;
   }
 

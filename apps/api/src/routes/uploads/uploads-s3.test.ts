@@ -27,3 +27,13 @@ it("presigns S3 UploadPart for 7 days with the Content-Length signed", async () 
   expect(url.searchParams.get("X-Amz-SignedHeaders")?.split(";")).toContain("content-length");
   expect(url.searchParams.get("partNumber")).toBe("1");
 });
+
+it("asks S3 for a Latin-1-safe Content-Disposition, with filename* for other names", async () => {
+  const url = new URL(
+    await ctx.deps.storage.presignGet("blobs/abc/def/x", { filename: "naïve.nwb", disposition: "inline" }),
+  );
+  expect(url.searchParams.get("response-content-disposition")).toBe(
+    `inline; filename="na_ve.nwb"; filename*=UTF-8''na%C3%AFve.nwb`,
+  );
+  expect(url.searchParams.get("X-Amz-Expires")).toBe("21600");
+});
