@@ -25,6 +25,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const OWNER = { email: "owner@example.org", password: "owner-password-1", first: "Olive", last: "Owner" };
 export const ADMIN = { email: "admin@example.org", password: "admin-password-1" };
 export const PENDING = { email: "pending@example.org", first: "Penny", last: "Pending" };
+export const NEWCOMER = { email: "newcomer@example.com", password: "newcomer-password-1" };
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -179,6 +180,7 @@ export async function startStack() {
       PENDING.last,
     );
     manage("createsuperuser", "--email", ADMIN.email, "--password", ADMIN.password);
+    manage("create-user", "--email", NEWCOMER.email, "--status", "INCOMPLETE", "--password", NEWCOMER.password);
     const token = /Generated token (\S+)/.exec(manage("create-token", "--email", OWNER.email))?.[1];
     if (!token) throw new Error("create-token printed no token");
 

@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import zlib from "node:zlib";
-import { ADMIN, ARTIFACTS, OWNER, PENDING, api, startStack, uploadFile } from "./harness.mjs";
+import { ADMIN, ARTIFACTS, NEWCOMER, OWNER, PENDING, api, startStack, uploadFile } from "./harness.mjs";
 
 let ctx;
 let seeded;
@@ -167,7 +167,8 @@ describe("web app", { concurrency: false }, () => {
     await page.getByRole("heading", { name: "Hippocampus sharp-wave ripples" }).waitFor();
 
     await page.getByRole("link", { name: "Edit metadata" }).click();
-    await page.getByLabel("Dandiset title").waitFor();
+    // The form is filled from the saved draft before it is shown.
+    await page.waitForFunction(() => document.querySelector("#field_description")?.value.startsWith("Silicon probe"));
     await shot(page, "metadata-editor");
     await page.getByLabel("Dandiset title").fill("");
     await page.getByText("Dandiset title is required").first().waitFor();
@@ -240,6 +241,59 @@ describe("web app", { concurrency: false }, () => {
     assert.equal(pending.status, 403, "the owner is not an admin");
     await page.getByRole("link", { name: "All users" }).click();
     await page.locator("tr", { hasText: PENDING.email }).getByText("APPROVED").waitFor();
+    await page.context().close();
+  });
+
+  it("creates an embargoed dandiset and unembargoes it with progress", async () => {
+    const page = await newPage();
+    await signIn(page, OWNER);
+    await page.goto(`${ctx.webUrl}/dandiset/create`);
+    await page.getByLabel("Title").fill("Embargoed pilot data");
+    await page.getByLabel("Description").fill("Kept private until the paper is out.");
+    await page.getByLabel("Embargo this dandiset").check();
+    await page.getByRole("button", { name: "Register dandiset" }).click();
+    await page.waitForURL(/\/dandiset\/\d{6}\/draft$/);
+    const id = /dandiset\/(\d{6})/.exec(page.url())[1];
+    await page.locator(".badge", { hasText: "EMBARGOED" }).waitFor();
+    // Invisible to anonymous visitors.
+    const anonymous = await fetch(`${ctx.apiUrl}/api/dandisets/${id}/`);
+    assert.equal(anonymous.status, 401);
+    await page.getByRole("button", { name: "Unembargo" }).click();
+    await page.getByText("This dandiset is now public.").waitFor({ timeout: 120_000 });
+    assert.equal((await fetch(`${ctx.apiUrl}/api/dandisets/${id}/`)).status, 200);
+    await page.context().close();
+  });
+
+  it("sends a new user through the questionnaire", async () => {
+    const page = await newPage();
+    await signIn(page, NEWCOMER);
+    await page.waitForURL(/\/questionnaire/);
+    await page.getByLabel("First Name").fill("Nora");
+    await page.getByLabel("Last Name").fill("Newcomer");
+    await page.getByLabel("Affiliation(s)").fill("Example Institute");
+    await shot(page, "questionnaire");
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.waitForURL(/\/account/);
+    // Not an auto-approved domain: the account waits for an admin.
+    await page.getByText("pending approval").waitFor();
+    await page.getByText("PENDING").waitFor();
+    await page.context().close();
+  });
+
+  it("shows a regenerated API key once, and the key works", async () => {
+    const page = await newPage();
+    await signIn(page, OWNER);
+    await page.goto(`${ctx.webUrl}/account`);
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "Generate a new API key" }).click();
+    const key = (await page.getByTestId("api-key").textContent()).trim();
+    assert.match(key, /^[0-9a-f]{40}$/);
+    await shot(page, "account");
+    const check = await fetch(`${ctx.apiUrl}/api/auth/token/`, { headers: { Authorization: `token ${key}` } });
+    assert.equal(check.status, 200);
+    ctx.token = key; // the old key stopped working
+    await page.reload();
+    assert.equal(await page.getByTestId("api-key").count(), 0, "the key is not shown again");
     await page.context().close();
   });
 
