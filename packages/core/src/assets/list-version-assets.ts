@@ -93,14 +93,24 @@ export async function listVersionAssets(
     if (inStep && offset >= CHUNK_MIN_OFFSET) window = chunkWindow(versionId, order, offset, limit, versionCount);
   }
 
+  // A filter's matches are gathered first (index-only scans of the covering
+  // lower(path) index) and sorted afterwards: left to itself the planner walks the
+  // created index and filters, which reads most of the version when the matches
+  // lie late in created order (1 s instead of 10 ms for a 10,000-file folder of 1M).
+  const matches = filtered
+    ? Prisma.sql`FROM (WITH m AS MATERIALIZED (
+        SELECT va.asset_id, va.created, va.path FROM version_assets va WHERE ${where}
+      ) SELECT * FROM m) va`
+    : Prisma.sql`FROM version_assets va WHERE ${where}`;
+
   // modified lives on assets only: that order needs the join before the page is cut.
   const pageQuery =
     order === "modified" || order === "-modified"
       ? Prisma.sql`
         SELECT ${assetColumns(options.withMetadata)}
         FROM (
-          SELECT a.id FROM version_assets va JOIN assets a ON a.id = va.asset_id
-          WHERE ${where} ORDER BY ${byAssets[order]!} OFFSET ${offset} LIMIT ${limit}
+          SELECT a.id FROM (SELECT va.asset_id ${matches}) va JOIN assets a ON a.id = va.asset_id
+          ORDER BY ${byAssets[order]!} OFFSET ${offset} LIMIT ${limit}
         ) page
         JOIN assets a ON a.id = page.id LEFT JOIN asset_blobs b ON b.id = a.blob_id
         ORDER BY ${byAssets[order]!}`
@@ -108,8 +118,8 @@ export async function listVersionAssets(
         SELECT ${assetColumns(options.withMetadata)}
         FROM (${
           window ??
-          Prisma.sql`SELECT va.asset_id, va.created${byCreated ? Prisma.empty : Prisma.sql`, va.path`} FROM version_assets va
-          WHERE ${where} ORDER BY ${byVersionAssets[order]!} OFFSET ${offset} LIMIT ${limit}`
+          Prisma.sql`SELECT va.asset_id, va.created${byCreated ? Prisma.empty : Prisma.sql`, va.path`} ${matches}
+          ORDER BY ${byVersionAssets[order]!} OFFSET ${offset} LIMIT ${limit}`
         }) va
         JOIN assets a ON a.id = va.asset_id LEFT JOIN asset_blobs b ON b.id = a.blob_id
         ORDER BY ${byVersionAssets[order]!}`;

@@ -71,6 +71,10 @@ describe("GET .../assets/", () => {
       ["FOO/baz.txt", "foo.txt", "foo/bar.txt"].sort(),
     );
     expect((await listPaths(`${ds.base}?path=foo/&order=path`)).sort()).toEqual(["FOO/baz.txt", "foo/bar.txt"].sort());
+    expect((await listPaths(`${ds.base}?path=foo&order=-modified`)).sort()).toEqual(
+      ["FOO/baz.txt", "foo.txt", "foo/bar.txt"].sort(),
+    );
+    expect(await listPaths(`${ds.base}?path=foo&order=-created`)).toEqual(["FOO/baz.txt", "foo/bar.txt", "foo.txt"]);
     expect(await listPaths(`${ds.base}?path=txt`)).toEqual([]);
     expect(await listPaths(`${ds.base}?path=f%25`)).toEqual([]);
     expect((await request(ctx.app).get(`${ds.base}?path=foo/`)).body.count).toBe(2);
