@@ -33,7 +33,8 @@ export function unembargoRouter(): Router {
       throw ApiError.forbidden();
     await startUnembargo({ prisma, dandisetId });
     res.status(200).end();
-    // No job queue yet: finish the unembargo after responding; failures are logged and e-mailed.
+    // No unembargo job is defined in @dandi/jobs yet: finish it in-process after responding. Failures
+    // are logged and e-mailed; a lost run (restart) is resumed by the daily autoUnembargoExpired sweep.
     const user = req.user!;
     setImmediate(() => {
       unembargoDandiset({

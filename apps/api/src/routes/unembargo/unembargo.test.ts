@@ -151,6 +151,10 @@ describe("autoUnembargoExpired", () => {
       data: { embargoEndDate: new Date("2020-01-01") },
     });
     const current = await seedEmbargoedDandiset(ctx.prisma, ctx.deps.storage, owner.user.id);
+    // An unembargo whose in-process run was lost (e.g. a restart) two hours ago.
+    const stuck = await seedEmbargoedDandiset(ctx.prisma, ctx.deps.storage, owner.user.id);
+    await ctx.prisma
+      .$executeRaw`UPDATE dandisets SET embargo_status = 'UNEMBARGOING', modified = now() - interval '2 hours' WHERE id = ${stuck.dandiset.id}`;
     const { prisma, mailer, logger, config } = ctx.deps;
     const started = await autoUnembargoExpired({
       prisma,
@@ -165,7 +169,7 @@ describe("autoUnembargoExpired", () => {
           user: { username: "dandi", email: config.DANDI_ADMIN_EMAIL, firstName: "DANDI", lastName: "Archive" },
         }),
     });
-    expect(started).toEqual([expired.dandiset.id]);
+    expect(started).toEqual([expired.dandiset.id, stuck.dandiset.id]);
     expect((await ctx.prisma.dandiset.findUniqueOrThrow({ where: { id: expired.dandiset.id } })).embargoStatus).toBe(
       "OPEN",
     );
@@ -173,6 +177,9 @@ describe("autoUnembargoExpired", () => {
       "EMBARGOED",
     );
     expect((await storage.statObject(expired.blob.key))?.embargoed).toBe(false);
+    expect((await ctx.prisma.dandiset.findUniqueOrThrow({ where: { id: stuck.dandiset.id } })).embargoStatus).toBe(
+      "OPEN",
+    );
     expect((await storage.statObject(current.blob.key))?.embargoed).toBe(true);
   });
 });
