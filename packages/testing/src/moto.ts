@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
+import path from "node:path";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { REPO_ROOT } from "@dandi/core";
 
 /** A free TCP port on 127.0.0.1 (the OS picks one; it is free until someone else binds it). */
 export function findFreePort(): Promise<number> {
@@ -24,15 +26,39 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-function launch(port: number): ChildProcess {
-  const args = ["-H", "127.0.0.1", "-p", String(port)];
-  const child = spawn("moto_server", args, { stdio: "ignore" });
-  // No moto_server on PATH: the same server as a Python module.
-  child.on("error", () => undefined);
-  return child;
+/** Spawns a command; resolves null when it cannot start (not installed) or exits at once. */
+function trySpawn(command: string, args: string[]): Promise<ChildProcess | null> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "ignore" });
+    const timer = setTimeout(() => resolve(child), 300);
+    const fail = () => {
+      clearTimeout(timer);
+      resolve(null);
+    };
+    child.once("error", fail);
+    child.once("exit", fail);
+  });
 }
 
-async function waitUntilAnswering(endpoint: string, child: () => ChildProcess, timeoutMs: number): Promise<void> {
+/**
+ * moto_server from PATH, else the repository's .venv (which `pnpm test` and
+ * .ci/run create), else `python3 -m moto.server`.
+ */
+async function launch(port: number): Promise<ChildProcess> {
+  const args = ["-H", "127.0.0.1", "-p", String(port)];
+  const candidates: [string, string[]][] = [
+    ["moto_server", args],
+    [path.join(REPO_ROOT, ".venv", "bin", "moto_server"), args],
+    ["python3", ["-m", "moto.server", ...args]],
+  ];
+  for (const [command, argv] of candidates) {
+    const child = await trySpawn(command, argv);
+    if (child) return child;
+  }
+  throw new Error("moto_server is not installed (pip install 'moto[server]')");
+}
+
+async function waitUntilAnswering(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -40,7 +66,7 @@ async function waitUntilAnswering(endpoint: string, child: () => ChildProcess, t
       return;
     } catch {
       if (Date.now() > deadline) throw new Error(`moto_server did not answer at ${endpoint}`);
-      if (child().exitCode !== null) throw new Error("moto_server exited before answering");
+      if (child.exitCode !== null) throw new Error("moto_server exited before answering");
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -53,15 +79,11 @@ async function waitUntilAnswering(endpoint: string, child: () => ChildProcess, t
 export async function startMotoServer(): Promise<MotoServer> {
   const port = await findFreePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  let child = launch(port);
-  await new Promise((r) => setTimeout(r, 50));
-  if (child.exitCode !== null || child.pid === undefined) {
-    child = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
-  }
+  const child = await launch(port);
   const kill = () => child.kill("SIGTERM");
   process.once("exit", kill);
   try {
-    await waitUntilAnswering(endpoint, () => child, 30_000);
+    await waitUntilAnswering(endpoint, child, 30_000);
   } catch (err) {
     kill();
     throw err;
