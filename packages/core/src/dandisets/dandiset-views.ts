@@ -28,15 +28,6 @@ export interface TDandisetView {
   contactPerson: string;
 }
 
-/** SQL for DANDI's extract_contact_person over a version row aliased `v`. */
-export const CONTACT_PERSON_SQL = Prisma.sql`(
-  SELECT c->>'name' FROM jsonb_array_elements(
-    CASE WHEN jsonb_typeof(v.metadata->'contributor') = 'array' THEN v.metadata->'contributor' ELSE '[]'::jsonb END
-  ) AS c
-  WHERE jsonb_typeof(c) = 'object' AND jsonb_typeof(c->'name') = 'string'
-    AND jsonb_typeof(c->'roleName') = 'array' AND c->'roleName' ? 'dcite:ContactPerson'
-  LIMIT 1)`;
-
 export interface LoadDandisetViewsOptions {
   /** Dandiset ids, in the order the results should come back. */
   ids: number[];
@@ -63,7 +54,7 @@ export async function loadDandisetViews(db: Db, options: LoadDandisetViewsOption
       SELECT * FROM (
         SELECT DISTINCT ON (v.dandiset_id, v.version = 'draft')
           v.id, v.dandiset_id AS "dandisetId", v.version, v.name, v.status, v.asset_count AS "assetCount",
-          v.size, v.created, v.modified, coalesce(v.metadata->>'releaseNotes', '') AS "releaseNotes", ${CONTACT_PERSON_SQL} AS "contactPerson"
+          v.size, v.created, v.modified, coalesce(v.metadata->>'releaseNotes', '') AS "releaseNotes", v.contact_person AS "contactPerson"
         FROM versions v
         WHERE v.dandiset_id = ANY(${ids})
         ORDER BY v.dandiset_id, v.version = 'draft', ${publishedOrder}

@@ -19,6 +19,15 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * Whether a word is plain ASCII letters and digits once accents are removed:
+ * such a word lies within one token (maximal alphanumeric run) of any text it
+ * occurs in, so the token postings answer it exactly.
+ */
+function isTokenWord(word: string): boolean {
+  return /^[A-Za-z0-9]+$/.test(word.normalize("NFD").replace(/\p{M}/gu, ""));
+}
+
 /** Python's re.escape, for the jsonpath like_regex value. */
 function escapeRegex(value: string): string {
   return value.replace(/[^A-Za-z0-9_]/g, (c) => (/\s/.test(c) && c !== " " ? c : `\\${c}`));
@@ -35,8 +44,8 @@ function parseDate(operator: string, value: string): Date {
 
 /**
  * SQL conditions on `d` (the dandisets table) for a parsed search, ANDed:
- * free text over any version's metadata (through the trigram index on
- * dandi_search_text), and DANDI's operators. Throws SearchSyntaxError on bad values.
+ * free text over any version's metadata (versions.search_text, the stored
+ * dandi_search_text, through its trigram index), and DANDI's operators. Throws SearchSyntaxError on bad values.
  */
 export function buildSearchFilter(parsed: TParsedSearch): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
@@ -55,7 +64,7 @@ export function buildSearchFilter(parsed: TParsedSearch): Prisma.Sql[] {
       case "modified_after": {
         const op = key === "modified_before" ? Prisma.sql`<` : Prisma.sql`>=`;
         conditions.push(
-          Prisma.sql`(SELECT lv.modified FROM versions lv WHERE lv.dandiset_id = d.id ORDER BY lv.created DESC LIMIT 1) ${op} ${parseDate(key, value)}`,
+          Prisma.sql`(SELECT lv.modified FROM versions lv WHERE lv.dandiset_id = d.id ORDER BY lv.created DESC, lv.id DESC LIMIT 1) ${op} ${parseDate(key, value)}`,
         );
         break;
       }
@@ -99,9 +108,16 @@ export function buildSearchFilter(parsed: TParsedSearch): Prisma.Sql[] {
     );
   }
   for (const word of parsed.freeText) {
-    conditions.push(
-      Prisma.sql`d.id IN (SELECT tv.dandiset_id FROM versions tv WHERE dandi_search_text(tv.metadata) LIKE '%' || lower(public.unaccent(${escapeLike(word)})) || '%')`,
-    );
+    if (isTokenWord(word)) {
+      // Same result as the LIKE below, through the token vocabulary and its postings.
+      conditions.push(Prisma.sql`d.id IN (
+        SELECT p.dandiset_id FROM dandiset_search_tokens p JOIN search_tokens st ON st.id = p.token_id
+        WHERE st.token LIKE '%' || lower(public.unaccent(${word})) || '%')`);
+    } else {
+      conditions.push(
+        Prisma.sql`d.id IN (SELECT tv.dandiset_id FROM versions tv WHERE tv.search_text LIKE '%' || lower(public.unaccent(${escapeLike(word)})) || '%')`,
+      );
+    }
   }
   return conditions;
 }

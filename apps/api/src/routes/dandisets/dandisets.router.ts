@@ -10,7 +10,9 @@ import {
   listDandisets,
   loadDandisetViews,
   starDandiset,
+  formatDandisetIdentifier,
   isOwner,
+  notifyOwnershipChange,
   type TDandisetOrderField,
 } from "@dandi/core";
 import { registry } from "../../openapi";
@@ -226,12 +228,26 @@ export function dandisetsRouter(): Router {
     }
     if (!isOwner(req.user, dandiset.ownerIds)) throw ApiError.string(403, "Action not allowed");
     const body = parseOwnersBody(req.body);
-    await changeDandisetOwners({
+    const { added, removed } = await changeDandisetOwners({
       db: req.deps.prisma,
       user: req.user!,
       dandisetId: dandiset.id,
       usernames: body.map((o) => o.username),
     });
+    if (added.length || removed.length) {
+      const draft = await req.deps.prisma.version.findUnique({
+        where: { dandisetId_version: { dandisetId: dandiset.id, version: "draft" } },
+        select: { name: true },
+      });
+      // After commit; notifyOwnershipChange logs delivery failures and never rejects.
+      void notifyOwnershipChange({
+        mailer: req.deps.mailer,
+        webAppUrl: req.deps.config.DANDI_WEB_APP_URL,
+        dandiset: { identifier: formatDandisetIdentifier(dandiset.id), name: draft?.name ?? "" },
+        added,
+        removed,
+      });
+    }
     res.json(await ownersOf(req, dandiset.id));
   });
 

@@ -1,9 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import request from "supertest";
-import { buildUser } from "@dandi/testing";
+import { buildUser, startSmtpCapture } from "@dandi/testing";
 import { createTestContext } from "../../../test/context";
 
-const ctx = await createTestContext();
+const smtp = await startSmtpCapture();
+const ctx = await createTestContext({ SMTP_URL: smtp.url });
+afterAll(() => smtp.close());
 const auth = (token: string) => ({ Authorization: `token ${token}` });
 
 function create(token: string, body: object = { name: "Test Dandiset", metadata: { foo: "bar" } }, query = "") {
@@ -216,7 +218,11 @@ describe("owners", () => {
       { username: ["This field is required."] },
     ]);
     expect((await put(other.token, [{ username: "friend" }]).expect(403)).body).toBe("Action not allowed");
+    smtp.clear();
     const res = await put(owner.token, [{ username: "friend" }, { username: owner.user.username }]).expect(200);
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.subject).toBe('Added to Dandiset "Test Dandiset"');
+    expect(mail!.recipients).toContain(other.user.email);
     expect(res.body.map((o: { username: string }) => o.username).sort()).toEqual(
       ["friend", owner.user.username].sort(),
     );
