@@ -12,6 +12,8 @@ export default tseslint.config(
       "var/**",
       "**/.turbo/**",
       "artifacts/**",
+      // The Python venv of the schema generator and the CLI tests (site-packages ship .js files).
+      ".venv/**",
     ],
   },
   js.configs.recommended,
