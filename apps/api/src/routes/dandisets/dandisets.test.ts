@@ -81,9 +81,8 @@ describe("POST /api/dandisets/", () => {
     );
     await create(normal.token, { name: "X", metadata: { identifier: "DANDI:654321" } }).expect(400);
     // The sequence must skip an id an admin took.
-    const [{ next }] = await ctx.prisma.$queryRaw<
-      { next: bigint }[]
-    >`SELECT last_value + 1 AS next FROM dandisets_id_seq`;
+    const [seq] = await ctx.prisma.$queryRaw<{ next: bigint }[]>`SELECT last_value + 1 AS next FROM dandisets_id_seq`;
+    const next = seq!.next;
     await create(admin.token, { name: "X", metadata: { identifier: String(next) } }).expect(200);
     const after = await create(normal.token).expect(200);
     expect(Number(after.body.identifier)).toBeGreaterThan(Number(next));
