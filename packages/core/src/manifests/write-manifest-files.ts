@@ -55,13 +55,14 @@ export async function writeManifestFiles(options: WriteManifestFilesOptions): Pr
     `{"@context":${JSON.stringify(metadata["@context"] ?? null)},"id":${JSON.stringify(metadata.id ?? null)},"@type":"prov:Collection","hasMember":[`,
   );
   let count = 0;
-  let cursor: { created: Date; assetId: bigint } | null = null;
+  // The cursor keeps `created` as PostgreSQL's text: a JS Date would drop the microseconds and repeat rows.
+  let cursor: { created: string; assetId: bigint } | null = null;
   for (;;) {
     const after: Prisma.Sql = cursor
-      ? Prisma.sql`AND (va.created, va.asset_id) > (${cursor.created}, ${cursor.assetId})`
+      ? Prisma.sql`AND (va.created, va.asset_id) > (${cursor.created}::timestamptz, ${cursor.assetId})`
       : Prisma.empty;
-    const rows = await db.$queryRaw<(TAssetRow & { va_created: Date })[]>`
-      SELECT ${assetColumns(true)}, va.created AS va_created
+    const rows = await db.$queryRaw<(TAssetRow & { va_created: string })[]>`
+      SELECT ${assetColumns(true)}, va.created::text AS va_created
       FROM version_assets va JOIN assets a ON a.id = va.asset_id LEFT JOIN asset_blobs b ON b.id = a.blob_id
       WHERE va.version_id = ${versionId} ${after}
       ORDER BY va.created, va.asset_id LIMIT ${pageSize}`;
