@@ -276,7 +276,7 @@ describe("web app", { concurrency: false }, () => {
     await page.waitForURL(/\/account/);
     // Not an auto-approved domain: the account waits for an admin.
     await page.getByText("pending approval").waitFor();
-    await page.getByText("PENDING").waitFor();
+    await page.getByText("PENDING", { exact: true }).waitFor();
     await page.context().close();
   });
 
