@@ -30,12 +30,12 @@ export async function listPathChildren(
 ): Promise<{ count: number; children: TPathChild[] }> {
   const { versionId, offset, limit } = options;
   const folder = options.pathPrefix.replace(/\/+$/, "");
-  if (folder !== "") {
-    const found = await db.$queryRaw<{ one: number }[]>`
-      SELECT 1 AS one FROM asset_paths WHERE version_id = ${versionId} AND path = ${folder}`;
-    if (found.length === 0) throw ApiError.notFound("Specified path not found.");
-  }
-  const [countRows, rows] = await Promise.all([
+  // The folder check, the count and the page are independent: one round trip of latency.
+  const [found, countRows, rows] = await Promise.all([
+    folder === ""
+      ? Promise.resolve([{ one: 1 }])
+      : db.$queryRaw<{ one: number }[]>`
+          SELECT 1 AS one FROM asset_paths WHERE version_id = ${versionId} AND path = ${folder}`,
     db.$queryRaw<{ count: bigint }[]>`
       SELECT count(*) AS count FROM asset_paths WHERE version_id = ${versionId} AND parent = ${folder}`,
     db.$queryRaw<
@@ -57,6 +57,7 @@ export async function listPathChildren(
       LEFT JOIN asset_blobs b ON b.id = a.blob_id
       ORDER BY p.path`,
   ]);
+  if (found.length === 0) throw ApiError.notFound("Specified path not found.");
   return {
     count: Number(countRows[0]?.count ?? 0),
     children: rows.map((r) => ({

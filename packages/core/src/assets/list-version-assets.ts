@@ -80,17 +80,23 @@ export async function listVersionAssets(
   };
 
   const byCreated = order === "created" || order === "-created";
+  // The chunk index's agreement with asset_count: needed to use it (deep pages) and
+  // to notice that it must be rebuilt; on page 1 it also supplies the count.
+  const state =
+    !filtered && byCreated && (offset >= CHUNK_MIN_OFFSET || options.withCount)
+      ? db.$queryRaw<{ asset_count: bigint; chunked: bigint }[]>`
+          SELECT v.asset_count,
+                 (SELECT coalesce(sum(count), 0) FROM version_asset_chunks WHERE version_id = v.id) AS chunked
+          FROM versions v WHERE v.id = ${versionId}`.then(([row]) => {
+          const inStep = row !== undefined && row.asset_count === row.chunked;
+          if (!inStep && (row?.asset_count ?? 0n) >= CHUNK_MIN_ASSETS) scheduleAssetChunkRebuild(db, versionId);
+          return { count: row?.asset_count ?? 0n, inStep };
+        })
+      : null;
   let window: Prisma.Sql | null = null;
-  let versionCount: bigint | null = null;
-  if (!filtered && byCreated && (offset >= CHUNK_MIN_OFFSET || options.withCount)) {
-    const [state] = await db.$queryRaw<{ asset_count: bigint; chunked: bigint }[]>`
-      SELECT v.asset_count,
-             (SELECT coalesce(sum(count), 0) FROM version_asset_chunks WHERE version_id = v.id) AS chunked
-      FROM versions v WHERE v.id = ${versionId}`;
-    versionCount = state?.asset_count ?? 0n;
-    const inStep = state !== undefined && state.asset_count === state.chunked;
-    if (!inStep && versionCount >= CHUNK_MIN_ASSETS) scheduleAssetChunkRebuild(db, versionId);
-    if (inStep && offset >= CHUNK_MIN_OFFSET) window = chunkWindow(versionId, order, offset, limit, versionCount);
+  if (state && offset >= CHUNK_MIN_OFFSET) {
+    const { count, inStep } = await state;
+    if (inStep) window = chunkWindow(versionId, order, offset, limit, count);
   }
 
   // A filter's matches are gathered first (index-only scans of the covering
@@ -128,8 +134,8 @@ export async function listVersionAssets(
     ? null
     : filtered
       ? db.$queryRaw<{ count: bigint }[]>(Prisma.sql`SELECT count(*) AS count FROM version_assets va WHERE ${where}`)
-      : versionCount !== null
-        ? Promise.resolve([{ count: versionCount }])
+      : state
+        ? state.then(({ count }) => [{ count }])
         : db.$queryRaw<{ count: bigint }[]>`SELECT asset_count AS count FROM versions WHERE id = ${versionId}`;
 
   const [rows, countRows] = await Promise.all([db.$queryRaw<TAssetRow[]>(pageQuery), countQuery]);
