@@ -18,6 +18,7 @@ const ZUsersQuery = z.object({
   status: z.enum(["INCOMPLETE", "PENDING", "APPROVED", "REJECTED"]).optional(),
   search: z.string().max(254).optional(),
 });
+const ZUsernameParams = z.object({ username: z.string() });
 const ZRejectBody = z.object({ reason: z.string().trim().min(1, "This field may not be blank.").max(1000) });
 const ZAuditQuery = z.object({
   dandiset: z
@@ -43,7 +44,10 @@ for (const action of ["approve", "reject"] as const) {
     method: "post",
     path: `/api/admin/users/{username}/${action}/`,
     summary: action === "approve" ? "Approves a user" : "Rejects a user (reason required)",
-    request: action === "reject" ? { body: { content: { "application/json": { schema: ZRejectBody } } } } : {},
+    request: {
+      params: ZUsernameParams,
+      ...(action === "reject" ? { body: { content: { "application/json": { schema: ZRejectBody } } } } : {}),
+    },
     responses: {
       200: { description: "The user" },
       403: { description: "Not a superuser" },

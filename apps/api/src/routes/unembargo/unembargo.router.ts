@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { z } from "zod";
 import { ApiError, canUnembargo, startUnembargo, unembargoDandiset } from "@dandi/core";
 import { registry } from "../../openapi";
 
@@ -6,6 +7,7 @@ registry.registerPath({
   method: "post",
   path: "/api/dandisets/{id}/unembargo/",
   summary: "Unembargoes a dandiset (owners); it is UNEMBARGOING until the work finishes",
+  request: { params: z.object({ id: z.string().regex(/^\d{6}$/) }) },
   responses: {
     200: { description: "Started" },
     400: { description: "Not embargoed, or active uploads" },
