@@ -39,11 +39,17 @@ async function prepareDatabase(): Promise<{ url: string; seedSeconds: number | n
     });
     if (count === expected) {
       console.log(`reusing ${DATABASE} (${count} assets); applying new migrations if any`);
-      migrateDeploy(url);
-      await withClient(url, refreshDerivedData);
-      return { url, seedSeconds: null };
+      try {
+        migrateDeploy(url);
+        await withClient(url, refreshDerivedData);
+        return { url, seedSeconds: null };
+      } catch (err) {
+        // e.g. a migration edited after it was applied here: start over on the current schema.
+        console.log(`migrating ${DATABASE} failed (${String(err).slice(0, 300)}): re-seeding`);
+      }
+    } else {
+      console.log(`${DATABASE} holds ${count} assets, expected ${expected}: re-seeding`);
     }
-    console.log(`${DATABASE} holds ${count} assets, expected ${expected}: re-seeding`);
   }
   const started = performance.now();
   await createFreshDatabase(DATABASE);

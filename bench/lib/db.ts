@@ -91,3 +91,38 @@ export async function withIndexesDeferred<T>(client: pg.Client, tables: string[]
   }
   return result;
 }
+
+/**
+ * Rebuilds the dandiset search postings (search_tokens, dandiset_search_tokens)
+ * when the schema has them: the seeds load versions with triggers off, so the
+ * per-row trigger that maintains them did not run. This is the set-based form
+ * of the database's dandi_refresh_search_tokens(dandiset) (same tokenisation of
+ * versions.search_text); calling that function per dandiset takes minutes for 10,000.
+ */
+export async function refreshSearchTokens(client: pg.Client, dandisetIdsSql: string): Promise<void> {
+  const { rows } = await client.query<{ fn: string | null }>(
+    "SELECT to_regprocedure('dandi_refresh_search_tokens(integer)')::text AS fn",
+  );
+  if (!rows[0]?.fn) return;
+  await withIndexesDeferred(client, ["search_tokens", "dandiset_search_tokens"], () =>
+    runSteps(client, [
+      ["search postings: clear", `DELETE FROM dandiset_search_tokens WHERE dandiset_id IN (${dandisetIdsSql})`],
+      [
+        "search postings: tokens",
+        // EXCEPT rather than ON CONFLICT: the unique index is rebuilt after the load.
+        `INSERT INTO search_tokens (token)
+         SELECT t FROM versions v, regexp_split_to_table(v.search_text, '[^[:alnum:]]+') AS t
+         WHERE v.dandiset_id IN (${dandisetIdsSql}) AND t <> ''
+         EXCEPT SELECT token FROM search_tokens`,
+      ],
+      [
+        "search postings: dandisets",
+        `INSERT INTO dandiset_search_tokens (token_id, dandiset_id)
+         SELECT DISTINCT st.id, v.dandiset_id FROM versions v, regexp_split_to_table(v.search_text, '[^[:alnum:]]+') AS t
+         JOIN search_tokens st ON st.token = t
+         WHERE v.dandiset_id IN (${dandisetIdsSql})`,
+      ],
+    ]),
+  );
+  await runSteps(client, [["analyze search postings", "ANALYZE search_tokens, dandiset_search_tokens"]]);
+}
