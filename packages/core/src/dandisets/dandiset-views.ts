@@ -11,6 +11,11 @@ export interface TVersionSummary {
   size: bigint;
   created: Date;
   modified: Date;
+  /**
+   * DANDI serves metadata.releaseNotes: absent from drafts (a stripped field), and on a
+   * published version equal to its release_notes column, which is read instead so
+   * that a page of versions never detoasts metadata.
+   */
   releaseNotes: string;
   contactPerson: string | null;
 }
@@ -54,7 +59,7 @@ export async function loadDandisetViews(db: Db, options: LoadDandisetViewsOption
       SELECT * FROM (
         SELECT DISTINCT ON (v.dandiset_id, v.version = 'draft')
           v.id, v.dandiset_id AS "dandisetId", v.version, v.name, v.status, v.asset_count AS "assetCount",
-          v.size, v.created, v.modified, coalesce(v.metadata->>'releaseNotes', '') AS "releaseNotes", v.contact_person AS "contactPerson"
+          v.size, v.created, v.modified, CASE WHEN v.version = 'draft' THEN '' ELSE v.release_notes END AS "releaseNotes", v.contact_person AS "contactPerson"
         FROM versions v
         WHERE v.dandiset_id = ANY(${ids})
         ORDER BY v.dandiset_id, v.version = 'draft', ${publishedOrder}
