@@ -99,6 +99,46 @@ describe("GitHub sign-in", () => {
     expect(await ctx.prisma.user.count({ where: { githubId: "4242" } })).toBe(1);
   });
 
+  it("links a GitHub account to an existing account only through a verified e-mail", async () => {
+    const { user: existing } = await buildUser(ctx.prisma, { email: "linked@lab.org", username: "linked@lab.org" });
+    github.setUser({
+      id: 5001,
+      login: "linker",
+      name: "Link Er",
+      emails: [{ email: "linked@lab.org", primary: true, verified: true }],
+    });
+    await signInWithGithub();
+    const linked = await ctx.prisma.user.findUniqueOrThrow({ where: { id: existing.id } });
+    expect(linked.githubId).toBe("5001");
+
+    const { user: victim } = await buildUser(ctx.prisma, { email: "victim@lab.org" });
+    github.setUser({
+      id: 5002,
+      login: "intruder",
+      name: null,
+      emails: [{ email: "victim@lab.org", primary: true, verified: false }],
+    });
+    await signInWithGithub();
+    expect((await ctx.prisma.user.findUniqueOrThrow({ where: { id: victim.id } })).githubId).toBeNull();
+    const intruder = await ctx.prisma.user.findUniqueOrThrow({ where: { githubId: "5002" } });
+    expect(intruder.email).toBe("5002+intruder@users.noreply.github.com");
+    expect(intruder.status).toBe("INCOMPLETE");
+  });
+
+  it("keeps usernames unique when a GitHub login is already taken", async () => {
+    await buildUser(ctx.prisma, { username: "taken-login" });
+    github.setUser({
+      id: 5003,
+      login: "taken-login",
+      name: "T",
+      emails: [{ email: "t@lab.org", primary: true, verified: true }],
+    });
+    await signInWithGithub();
+    const user = await ctx.prisma.user.findUniqueOrThrow({ where: { githubId: "5003" } });
+    expect(user.username).toBe("taken-login-5003");
+    expect(user.githubLogin).toBe("taken-login");
+  });
+
   it("rejects a callback whose state does not match the session", async () => {
     const start = await request(ctx.app).get("/api/auth/github/login/").expect(302);
     const approved = await fetch(new URL(start.headers.location as string), { redirect: "manual" });
@@ -197,6 +237,13 @@ describe("password sign-in", () => {
 
 describe("session CSRF protection", () => {
   it("refuses cookie-authenticated writes from a foreign Origin or without the header", async () => {
+    // The approved GitHub user of the tests above.
+    github.setUser({
+      id: 4242,
+      login: "octo-neuro",
+      name: "Octo",
+      emails: [{ email: "octo@example.com", primary: true, verified: true }],
+    });
     const { cookie } = await signInWithGithub();
     await request(ctx.app).post("/api/auth/token/").set("Cookie", cookie!).expect(403);
     await request(ctx.app)
