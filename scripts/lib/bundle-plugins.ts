@@ -3,9 +3,24 @@ import fs from "node:fs";
 import path from "node:path";
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
-import type { Options } from "tsup";
-
-type TPlugin = NonNullable<Options["esbuildPlugins"]>[number];
+// The slice of esbuild's plugin API used here, typed locally: esbuild and tsup are
+// dependencies of the apps, not of this folder, so their types do not resolve from here.
+interface TResolveArgs {
+  path: string;
+  resolveDir: string;
+}
+interface TResolveResult {
+  path?: string;
+  external?: boolean;
+  errors?: { text: string }[];
+}
+interface TPluginBuild {
+  onResolve(options: { filter: RegExp }, callback: (args: TResolveArgs) => TResolveResult | undefined): void;
+}
+interface TPlugin {
+  name: string;
+  setup: (build: TPluginBuild) => void;
+}
 
 const BUILTINS = new Set(builtinModules);
 
