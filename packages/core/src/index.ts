@@ -92,3 +92,4 @@ export * from "./embargo/auto-unembargo-expired";
 export * from "./mail/send-questionnaire-emails";
 export * from "./assets/adjust-asset-chunk";
 export * from "./assets/rebuild-asset-chunks";
+export * from "./assets/asset-write-transaction";

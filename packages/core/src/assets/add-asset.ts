@@ -7,7 +7,7 @@ import { ASSET_WRITE_TRANSACTION } from "./asset-write-transaction";
 import { lockDraftVersion } from "./lock-draft-version";
 import { resolveBlob } from "./resolve-blob";
 import { stripAssetMetadata } from "./strip-asset-metadata";
-import type { TAssetRecord } from "./asset-record";
+import type { TAssetWriteResult } from "./asset-write-transaction";
 import type { TAssetVersion } from "./find-asset-version";
 
 export interface AddAssetOptions {
@@ -24,10 +24,11 @@ export interface AddAssetOptions {
  * an `add_asset` audit record. An embargoed blob added to an OPEN dandiset is
  * marked not embargoed (its storage tag is removed by a worker job).
  */
-export async function addAsset(db: PrismaClient, options: AddAssetOptions): Promise<TAssetRecord> {
+export async function addAsset(db: PrismaClient, options: AddAssetOptions): Promise<TAssetWriteResult> {
   const { user, version, metadata } = options;
   const blob = await resolveBlob(db, options.blobId);
   const stored = stripAssetMetadata(metadata);
+  let released = false;
   const assetId = await db.$transaction(async (tx) => {
     await lockDraftVersion(tx, version.id);
     const now = new Date();
@@ -45,6 +46,7 @@ export async function addAsset(db: PrismaClient, options: AddAssetOptions): Prom
     await linkAsset(tx, { versionId: version.id, assetId: asset.id, path: asset.path, created: now, size: blob.size });
     if (blob.embargoed && version.embargoStatus === "OPEN") {
       await tx.assetBlob.update({ where: { id: blob.id }, data: { embargoed: false, modified: now } });
+      released = true;
     }
     await writeAuditRecord(tx, {
       dandisetId: version.dandisetId,
@@ -61,5 +63,8 @@ export async function addAsset(db: PrismaClient, options: AddAssetOptions): Prom
     });
     return asset.assetId;
   }, ASSET_WRITE_TRANSACTION);
-  return findVersionAsset(db, version.id, assetId);
+  return {
+    asset: await findVersionAsset(db, version.id, assetId),
+    releasedBlobKey: released ? blob.key : null,
+  };
 }

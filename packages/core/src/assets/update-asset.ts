@@ -11,6 +11,7 @@ import { resolveBlob } from "./resolve-blob";
 import { stripAssetMetadata } from "./strip-asset-metadata";
 import { unlinkAsset } from "./unlink-asset";
 import type { TAssetRecord } from "./asset-record";
+import type { TAssetWriteResult } from "./asset-write-transaction";
 import type { TAssetVersion } from "./find-asset-version";
 
 export interface UpdateAssetOptions {
@@ -29,14 +30,15 @@ export interface UpdateAssetOptions {
  * with a new asset_id replaces the old one in the draft. One transaction:
  * unlink, create, link, tree, counters, `update_asset` audit record.
  */
-export async function updateAsset(db: PrismaClient, options: UpdateAssetOptions): Promise<TAssetRecord> {
+export async function updateAsset(db: PrismaClient, options: UpdateAssetOptions): Promise<TAssetWriteResult> {
   const { user, version, asset: old, metadata } = options;
   const blob = await resolveBlob(db, options.blobId);
   const stored = stripAssetMetadata(metadata);
   // jsonb has no key order, so compare as values, not as serialised text.
   const unchanged = old.blob?.id === blob.id && old.path === metadata.path && isDeepStrictEqual(old.metadata, stored);
-  if (unchanged) return old;
+  if (unchanged) return { asset: old, releasedBlobKey: null };
 
+  let released = false;
   const assetId = await db.$transaction(async (tx) => {
     await lockDraftVersion(tx, version.id);
     const clash = await tx.versionAsset.findFirst({
@@ -60,6 +62,7 @@ export async function updateAsset(db: PrismaClient, options: UpdateAssetOptions)
     await linkAsset(tx, { versionId: version.id, assetId: asset.id, path: asset.path, created: now, size: blob.size });
     if (blob.embargoed && version.embargoStatus === "OPEN") {
       await tx.assetBlob.update({ where: { id: blob.id }, data: { embargoed: false, modified: now } });
+      released = true;
     }
     await writeAuditRecord(tx, {
       dandisetId: version.dandisetId,
@@ -77,5 +80,8 @@ export async function updateAsset(db: PrismaClient, options: UpdateAssetOptions)
     });
     return asset.assetId;
   }, ASSET_WRITE_TRANSACTION);
-  return findVersionAsset(db, version.id, assetId);
+  return {
+    asset: await findVersionAsset(db, version.id, assetId),
+    releasedBlobKey: released ? blob.key : null,
+  };
 }

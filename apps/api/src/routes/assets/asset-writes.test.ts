@@ -196,13 +196,18 @@ describe("POST .../assets/", () => {
 
   it("lets admins write, refuses writes while unembargoing, and un-embargoes blobs added to OPEN dandisets", async () => {
     const ds = await seedDandiset(prisma, { ownerId: owner.user.id });
-    const blob = await seedBlob(prisma, { embargoed: true });
+    const blob = await seedBlob(prisma, { embargoed: true, bytes: Buffer.from("secret") });
+    await ctx.deps.storage.putObject(blob.key, Buffer.from("secret"), { embargoed: true });
+    const unsigned = new URL(ctx.deps.storage.objectUrl(blob.key));
+    expect((await request(ctx.app).get(unsigned.pathname)).status).toBeGreaterThanOrEqual(400);
     await request(ctx.app)
       .post(ds.base)
       .set(auth(admin))
       .send({ metadata: { path: "e.txt" }, blob_id: blob.blobId })
       .expect(200);
     expect((await prisma.assetBlob.findUniqueOrThrow({ where: { id: blob.id } })).embargoed).toBe(false);
+    // The storage tag went with the flag: the unsigned URL now serves the object.
+    expect((await request(ctx.app).get(unsigned.pathname).expect(200)).text ?? "").toBeDefined();
 
     const emb = await seedDandiset(prisma, { ownerId: owner.user.id, embargoStatus: "EMBARGOED" });
     const eblob = await seedBlob(prisma, { embargoed: true });

@@ -104,6 +104,20 @@ async function loadWritableVersion(req: Request) {
   return found;
 }
 
+/**
+ * After a write that released an embargoed blob into an OPEN dandiset (committed
+ * already): removes the object's embargoed=true tag. Best effort, as DANDI's
+ * follow-up task: a failure is logged and leaves the flag in the database right.
+ */
+async function releaseBlobTag(req: Request, key: string | null): Promise<void> {
+  if (!key) return;
+  try {
+    await req.deps.storage.setEmbargoedTag(key, false);
+  } catch (err) {
+    req.log.warn({ err, key }, "could not remove the embargoed tag of a released blob");
+  }
+}
+
 /** /api/dandisets/{id}/versions/{v}/assets/... (DANDI's NestedAssetViewSet). */
 export function versionAssetsRouter(): Router {
   const router = Router();
@@ -131,7 +145,8 @@ export function versionAssetsRouter(): Router {
   router.post(`${BASE}/`, async (req, res) => {
     const version = await loadWritableVersion(req);
     const { blobId, metadata } = readAssetWrite(req.body, req.deps.schemas.schemaVersion);
-    const asset = await addAsset(req.deps.prisma, { user: req.user!, version, blobId, metadata });
+    const { asset, releasedBlobKey } = await addAsset(req.deps.prisma, { user: req.user!, version, blobId, metadata });
+    await releaseBlobTag(req, releasedBlobKey);
     res.json(presentAssetDetail(req.deps, asset));
   });
 
@@ -165,7 +180,14 @@ export function versionAssetsRouter(): Router {
     const version = await loadWritableVersion(req);
     const { blobId, metadata } = readAssetWrite(req.body, req.deps.schemas.schemaVersion);
     const old = await findVersionAsset(req.deps.prisma, version.id, readAssetId(req));
-    const asset = await updateAsset(req.deps.prisma, { user: req.user!, version, asset: old, blobId, metadata });
+    const { asset, releasedBlobKey } = await updateAsset(req.deps.prisma, {
+      user: req.user!,
+      version,
+      asset: old,
+      blobId,
+      metadata,
+    });
+    await releaseBlobTag(req, releasedBlobKey);
     res.json(presentAssetDetail(req.deps, asset));
   });
 
