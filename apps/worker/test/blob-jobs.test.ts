@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import type { LocalStorage } from "@dandi/core";
+import { upsertSchedules } from "../src/schedules";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   buildBlob,
@@ -163,6 +164,24 @@ describe("housekeeping", () => {
 });
 
 describe("statistics", () => {
+  it("registers the sweeps of the served queues and computes stats at start when there are none", async () => {
+    await ctx.prisma.applicationStats.deleteMany();
+    await upsertSchedules(ctx.deps, ["default"]);
+    const schedulers = await ctx.deps.jobs.queue("default").getJobSchedulers();
+    expect(schedulers.map((s) => s.name).sort()).toEqual([
+      "computeStats",
+      "sweepExpiredUploads",
+      "sweepOrphanedBlobs",
+      "sweepValidation",
+    ]);
+    expect(schedulers.find((s) => s.name === "sweepValidation")?.every).toBe(
+      ctx.config.DANDI_VALIDATION_JOB_INTERVAL * 1000,
+    );
+    expect(await ctx.deps.jobs.queue("analytics").getJobSchedulers()).toEqual([]);
+    await waitFor(async () => (await ctx.prisma.applicationStats.count()) > 0);
+    for (const s of schedulers) await ctx.deps.jobs.queue("default").removeJobScheduler(s.key);
+  });
+
   it("computes ApplicationStats on demand", async () => {
     const before = await ctx.prisma.applicationStats.count();
     await ctx.deps.jobs.enqueue("computeStats", {});

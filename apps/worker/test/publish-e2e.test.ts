@@ -133,6 +133,15 @@ describe("publishing through the API and the worker", () => {
     });
     expect(audit.map((a) => a.details)).toEqual([{ version: newest.version }]);
 
+    // Download counts (from the analytics worker) per dandiset, blobs shared by versions counted once.
+    expect((await request(ctx.app).get(`/api/dandisets/${id}/downloads/`).expect(200)).body).toEqual({
+      download_count: 0,
+    });
+    await ctx.prisma.assetBlob.updateMany({ where: { id: row.blobId! }, data: { downloadCount: 7n } });
+    expect((await request(ctx.app).get(`/api/dandisets/${id}/downloads/`).expect(200)).body).toEqual({
+      download_count: 7,
+    });
+
     // Nothing changed since: DANDI's 400.
     const again = await request(ctx.app).post(`/api/dandisets/${id}/versions/draft/publish/`).set(auth()).expect(400);
     expect(again.body).toBe("There have been no changes to the draft version since the last publish.");
