@@ -1,5 +1,12 @@
 import { createHash } from "node:crypto";
-import { createFreshDatabase, databaseExists, databaseUrl, migrateDeploy, withClient } from "../lib/db";
+import {
+  createFreshDatabase,
+  databaseExists,
+  databaseUrl,
+  driftedMigrations,
+  migrateDeploy,
+  withClient,
+} from "../lib/db";
 import type { Endpoint } from "../lib/load";
 import { runSuite } from "../lib/suite";
 import { benchSchemaVersion } from "../api-dandisets/seed";
@@ -41,6 +48,11 @@ async function prepareDatabase(): Promise<{ url: string; seedSeconds: number | n
       console.log(`reusing ${DATABASE} (${count} assets); applying new migrations if any`);
       try {
         migrateDeploy(url);
+        const drifted = await withClient(url, driftedMigrations);
+        if (drifted.length > 0 && process.env.BENCH_KEEP_DRIFTED !== "1") {
+          throw new Error(`migrations edited after they were applied here: ${drifted.join(", ")}`);
+        }
+        if (drifted.length > 0) console.log(`WARNING: kept despite edited migrations: ${drifted.join(", ")}`);
         await withClient(url, refreshDerivedData);
         return { url, seedSeconds: null };
       } catch (err) {

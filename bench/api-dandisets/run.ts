@@ -1,4 +1,4 @@
-import { createFreshDatabase, withClient } from "../lib/db";
+import { createFreshDatabase, databaseExists, databaseUrl, withClient } from "../lib/db";
 import type { Endpoint } from "../lib/load";
 import { runSuite } from "../lib/suite";
 import { RARE_WORD } from "../lib/vocabulary";
@@ -15,19 +15,21 @@ const ORDERINGS = ["id", "-id", "name", "-name", "modified", "-modified", "size"
 /** Issue 2: the dandiset list, search, detail and version info over 10,000 dandisets. */
 export async function benchDandisets(): Promise<void> {
   console.log(`# api-dandisets: ${DANDISETS} dandisets, ${USERS} users, database ${DATABASE}`);
+  // BENCH_REUSE_DB=1 keeps an already seeded database (to re-measure after an API change).
+  const reuse = process.env.BENCH_REUSE_DB === "1" && (await databaseExists(DATABASE));
   let started = performance.now();
-  const url = await createFreshDatabase(DATABASE);
-  console.log(`fresh migrated database in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const url = reuse ? databaseUrl(DATABASE) : await createFreshDatabase(DATABASE);
+  if (!reuse) console.log(`fresh migrated database in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   started = performance.now();
   const counts = await withClient(url, async (client) => {
-    await seedDandisets(client, { dandisets: DANDISETS, users: USERS });
+    if (!reuse) await seedDandisets(client, { dandisets: DANDISETS, users: USERS });
     const row = await client.query(`SELECT
       (SELECT count(*) FROM dandisets)::int AS dandisets,
       (SELECT count(*) FROM versions WHERE version <> 'draft')::int AS published,
       (SELECT count(*) FROM dandisets WHERE embargo_status <> 'OPEN')::int AS embargoed,
       (SELECT count(*) FROM dandiset_owners)::int AS owners,
       (SELECT count(*) FROM dandiset_stars)::int AS stars,
-      (SELECT avg(length(metadata::text)))::int AS avg_metadata_bytes,
+      (SELECT avg(length(metadata::text)) FROM versions)::int AS avg_metadata_bytes,
       pg_size_pretty(pg_database_size(current_database())) AS database_size`);
     return row.rows[0] as Record<string, unknown>;
   });

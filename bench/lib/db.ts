@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 
@@ -115,14 +117,33 @@ export async function refreshSearchTokens(client: pg.Client, dandisetIdsSql: str
          WHERE v.dandiset_id IN (${dandisetIdsSql}) AND t <> ''
          EXCEPT SELECT token FROM search_tokens`,
       ],
+      ["analyze search tokens", "ANALYZE search_tokens"],
       [
         "search postings: dandisets",
         `INSERT INTO dandiset_search_tokens (token_id, dandiset_id)
-         SELECT DISTINCT st.id, v.dandiset_id FROM versions v, regexp_split_to_table(v.search_text, '[^[:alnum:]]+') AS t
-         JOIN search_tokens st ON st.token = t
-         WHERE v.dandiset_id IN (${dandisetIdsSql})`,
+         SELECT st.id, p.dandiset_id
+         FROM (SELECT DISTINCT v.dandiset_id, t FROM versions v, regexp_split_to_table(v.search_text, '[^[:alnum:]]+') AS t
+               WHERE v.dandiset_id IN (${dandisetIdsSql}) AND t <> '') p
+         JOIN search_tokens st ON st.token = p.t`,
       ],
     ]),
   );
   await runSteps(client, [["analyze search postings", "ANALYZE search_tokens, dandiset_search_tokens"]]);
+}
+
+/**
+ * Migrations whose file changed after they were applied to this database
+ * (prisma migrate deploy does not re-apply them): the schema has drifted.
+ */
+export async function driftedMigrations(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ name: string; checksum: string }>(
+    "SELECT migration_name AS name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL",
+  );
+  const dir = path.join(REPO_ROOT, "prisma", "migrations");
+  return rows
+    .filter(({ name, checksum }) => {
+      const file = path.join(dir, name, "migration.sql");
+      return !fs.existsSync(file) || createHash("sha256").update(fs.readFileSync(file)).digest("hex") !== checksum;
+    })
+    .map((r) => r.name);
 }
