@@ -13,7 +13,7 @@ import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
 const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -26,6 +26,26 @@ export const OWNER = { email: "owner@example.org", password: "owner-password-1",
 export const ADMIN = { email: "admin@example.org", password: "admin-password-1" };
 export const PENDING = { email: "pending@example.org", first: "Penny", last: "Pending" };
 export const NEWCOMER = { email: "newcomer@example.com", password: "newcomer-password-1" };
+/** The account the local fake GitHub signs in as: a new user of a domain that is not auto-approved. */
+export const GITHUB_USER = {
+  id: 4242,
+  login: "gina-github",
+  name: "Gina Hub",
+  emails: [{ email: "gina@example.net", primary: true, verified: true }],
+};
+
+/**
+ * Starts the fake GitHub of our test helpers (TypeScript) in this process
+ * through tsx's loader, so a test can inspect the requests it received.
+ */
+async function startFakeGithub() {
+  const requireFromApi = createRequire(path.join(REPO_ROOT, "apps/api/package.json"));
+  // createRequire resolves the package's `require` build, whose loader hooks only work from the ESM build next to it.
+  const api = pathToFileURL(requireFromApi.resolve("tsx/esm/api")).href.replace(/\.cjs$/, ".mjs");
+  const { tsImport } = await import(api);
+  const mod = await tsImport(path.join(REPO_ROOT, "packages/testing/src/fake-github.ts"), import.meta.url);
+  return mod.startFakeGithub(GITHUB_USER);
+}
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -115,6 +135,8 @@ export async function startStack() {
   const apiUrl = `http://localhost:${apiPort}`;
   const webUrl = `http://localhost:${webPort}`;
   const databaseUrl = dbUrl(dbName);
+  // The API signs in with GitHub through the same GITHUB_* settings a deployment uses, pointed at the fake.
+  const github = await startFakeGithub();
   const env = {
     ...process.env,
     NODE_ENV: "test",
@@ -131,6 +153,7 @@ export async function startStack() {
     WORKER_QUEUES: "default,checksum",
     LOG_LEVEL: "warn",
     SMTP_URL: "",
+    ...github.env,
   };
   delete env.SMTP_URL;
 
@@ -142,6 +165,7 @@ export async function startStack() {
     await browser?.close().catch(() => {});
     spa?.close();
     children.forEach(stopProcess);
+    await github.close().catch(() => {});
     await new Promise((r) => setTimeout(r, 500));
     await psql(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -219,7 +243,7 @@ export async function startStack() {
       ],
     });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    return { apiUrl, webUrl, token, browser, tmp, dist, close, logs: () => readLogs(tmp) };
+    return { apiUrl, webUrl, token, browser, tmp, dist, github, close, logs: () => readLogs(tmp) };
   } catch (err) {
     const logs = readLogs(tmp);
     await close();

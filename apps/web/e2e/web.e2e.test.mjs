@@ -1,7 +1,8 @@
 /* global fetch, setTimeout, performance, document, window */
 /**
  * The built SPA against the real API in headless Chromium: browse and search,
- * a dandiset's landing page and files, a download, password sign-in, creating
+ * a dandiset's landing page and files, a download, password sign-in, sign-in
+ * through the local fake GitHub (OAuth redirect, questionnaire, approval), creating
  * a dandiset, editing its metadata, publishing, admin approval. Screenshots of
  * the main pages go to artifacts/screenshots/; the first page's JavaScript
  * size and the pages' first-contentful-paint times are printed.
@@ -10,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import zlib from "node:zlib";
-import { ADMIN, ARTIFACTS, NEWCOMER, OWNER, PENDING, api, startStack, uploadFile } from "./harness.mjs";
+import { ADMIN, ARTIFACTS, GITHUB_USER, NEWCOMER, OWNER, PENDING, api, startStack, uploadFile } from "./harness.mjs";
 
 let ctx;
 let seeded;
@@ -277,6 +278,45 @@ describe("web app", { concurrency: false }, () => {
     // Not an auto-approved domain: the account waits for an admin.
     await page.getByText("pending approval").waitFor();
     await page.getByText("PENDING", { exact: true }).waitFor();
+    await page.context().close();
+  });
+
+  it("signs a new user in through (fake) GitHub, then an admin approves them", async () => {
+    const page = await newPage();
+    await page.goto(`${ctx.webUrl}/signin?next=/account`);
+    const before = ctx.github.requests.length;
+    await page.getByRole("link", { name: "Sign in with GitHub" }).click();
+    // API → GitHub's authorize page (the fake approves at once) → API callback → the SPA's questionnaire.
+    await page.waitForURL((url) => url.origin === ctx.webUrl && url.pathname === "/questionnaire");
+    assert.deepEqual(ctx.github.requests.slice(before), [
+      "GET /login/oauth/authorize",
+      "POST /login/oauth/access_token",
+      "GET /user",
+      "GET /user/emails",
+    ]);
+    await page.getByLabel("First Name").fill("Gina");
+    await page.getByLabel("Last Name").fill("Hub");
+    await page.getByLabel("Affiliation(s)").fill("Example Lab");
+    await page.getByRole("button", { name: "Submit" }).click();
+    // Back where the sign-in started; example.net is not an auto-approved domain.
+    await page.waitForURL((url) => url.pathname === "/account");
+    await page.getByText(GITHUB_USER.name, { exact: true }).waitFor();
+    await page.getByText("PENDING", { exact: true }).waitFor();
+    await shot(page, "github-signin-pending");
+
+    const admin = await newPage();
+    await signIn(admin, ADMIN);
+    await admin.getByRole("link", { name: "Admin", exact: true }).click();
+    const row = admin.locator("tr", { hasText: GITHUB_USER.emails[0].email });
+    await row.getByRole("button", { name: "Approve" }).click();
+    await admin.getByRole("link", { name: "All users" }).click();
+    await admin.locator("tr", { hasText: GITHUB_USER.emails[0].email }).getByText("APPROVED").waitFor();
+    await admin.context().close();
+
+    await page.reload();
+    await page.getByText("APPROVED", { exact: true }).waitFor();
+    await shot(page, "github-signin-approved");
+    assert.deepEqual(page.problems, []);
     await page.context().close();
   });
 
