@@ -108,7 +108,10 @@ export async function benchAssets(): Promise<void> {
     }),
     targetP95Ms: TARGET_MS,
   });
+  // The noise floor: a route that does no database work, measured on the same machine at the same time.
+  const baseline: Endpoint = { name: "baseline GET /api/info/", path: "/api/info/", targetP95Ms: TARGET_MS };
   const endpoints: Endpoint[] = [
+    baseline,
     { name: "asset list page 1", path: `${base}/assets/?page_size=100`, targetP95Ms: TARGET_MS },
     { name: "asset list page 5,000", path: `${base}/assets/?page=5000&page_size=100`, targetP95Ms: TARGET_MS },
     { name: "asset list path=sub-0001/", path: `${base}/assets/?path=sub-0001/`, targetP95Ms: TARGET_MS },

@@ -38,7 +38,10 @@ export async function benchDandisets(): Promise<void> {
 
   // A published, an open draft-only and the middle dandiset: ids chosen from the seed's rules.
   const detailId = "005001"; // id % 20 == 1: has a published version
+  // The noise floor: a route that does no database work, measured on the same machine at the same time.
+  const baseline: Endpoint = { name: "baseline GET /api/info/", path: "/api/info/", targetP95Ms: TARGET_MS };
   const endpoints: Endpoint[] = [
+    baseline,
     { name: "list (default order)", path: "/api/dandisets/", targetP95Ms: TARGET_MS },
     ...ORDERINGS.map((o) => ({
       name: `list ordering=${o}`,

@@ -184,7 +184,10 @@ export async function seedDandisets(client: pg.Client, options: SeedDandisetsOpt
     ]),
   );
   // Statistics first: the postings function's cached plans would otherwise be made for empty tables.
-  await runSteps(client, [["analyze", "ANALYZE users, dandisets, dandiset_owners, dandiset_stars, versions"]]);
+  // VACUUM too: index-only scans need the visibility map that autovacuum keeps in production.
+  await runSteps(client, [
+    ["vacuum analyze", "VACUUM ANALYZE users, dandisets, dandiset_owners, dandiset_stars, versions"],
+  ]);
   await refreshSearchTokens(client, "SELECT id FROM dandisets");
 }
 

@@ -128,7 +128,7 @@ export async function refreshSearchTokens(client: pg.Client, dandisetIdsSql: str
       ],
     ]),
   );
-  await runSteps(client, [["analyze search postings", "ANALYZE search_tokens, dandiset_search_tokens"]]);
+  await runSteps(client, [["vacuum analyze search postings", "VACUUM ANALYZE search_tokens, dandiset_search_tokens"]]);
 }
 
 /**
