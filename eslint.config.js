@@ -1,6 +1,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
+import pluginVue from "eslint-plugin-vue";
 
 export default tseslint.config(
   {
@@ -22,6 +23,14 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
+  },
+  ...pluginVue.configs["flat/recommended"],
+  {
+    // <script lang="ts"> in single-file components: vue-eslint-parser hands the script to typescript-eslint.
+    files: ["**/*.vue"],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: [".vue"] } },
+    // TypeScript checks undefined names (as typescript-eslint advises for .ts files); no-undef knows no browser globals.
+    rules: { "no-undef": "off" },
   },
   {
     files: ["**/*.{js,mjs,cjs}"],
