@@ -95,7 +95,9 @@ describe("an embargoed blob's bytes", () => {
   });
 
   it("are refused by storage's unsigned object URL", async () => {
-    const url = new URL(ctx.deps.storage.objectUrl(secret.blob.key));
+    // Its own dandiset, so that no other test's outcome can change this blob.
+    const own = await seedEmbargoedDandiset(ctx.prisma, ctx.deps.storage, owner.user.id);
+    const url = new URL(ctx.deps.storage.objectUrl(own.blob.key));
     const res = await request(ctx.app).get(url.pathname);
     expect([401, 403, 404]).toContain(res.status);
   });
