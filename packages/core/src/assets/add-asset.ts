@@ -26,7 +26,7 @@ export interface AddAssetOptions {
  */
 export async function addAsset(db: PrismaClient, options: AddAssetOptions): Promise<TAssetWriteResult> {
   const { user, version, metadata } = options;
-  const blob = await resolveBlob(db, options.blobId);
+  const blob = await resolveBlob(db, options.blobId, options.user);
   const stored = stripAssetMetadata(metadata);
   let released = false;
   const assetId = await db.$transaction(async (tx) => {

@@ -32,7 +32,7 @@ export interface UpdateAssetOptions {
  */
 export async function updateAsset(db: PrismaClient, options: UpdateAssetOptions): Promise<TAssetWriteResult> {
   const { user, version, asset: old, metadata } = options;
-  const blob = await resolveBlob(db, options.blobId);
+  const blob = await resolveBlob(db, options.blobId, options.user);
   const stored = stripAssetMetadata(metadata);
   // jsonb has no key order, so compare as values, not as serialised text.
   const unchanged = old.blob?.id === blob.id && old.path === metadata.path && isDeepStrictEqual(old.metadata, stored);
