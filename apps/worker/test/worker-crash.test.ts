@@ -10,8 +10,16 @@ const children: ChildProcess[] = [];
 beforeAll(async () => {
   ctx = await createWorkerTestContext();
 });
+/** SIGKILL to the whole process group: tsx runs the worker in a child node process of its own. */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
+}
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  for (const c of children) killGroup(c);
 });
 
 /** Starts `test/worker-process.ts` with this context's settings; resolves once it serves the queue. */
@@ -21,6 +29,7 @@ async function spawnWorker(): Promise<ChildProcess> {
     cwd: root,
     env: { ...process.env, ...ctx.env, WORKER_QUEUES: "default" },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   children.push(child);
   await new Promise<void>((resolve, reject) => {
@@ -39,8 +48,9 @@ describe("a worker killed in the middle of a job", () => {
     const queue = ctx.deps.jobs.queue("default");
     await waitFor(async () => (await queue.getActiveCount()) > 0);
     await new Promise((r) => setTimeout(r, 300));
-    first.kill("SIGKILL");
-    await new Promise((r) => first.once("exit", r));
+    const exited = new Promise((r) => first.once("exit", r));
+    killGroup(first);
+    await exited;
 
     // The killed transaction rolled back: nothing of the publish is visible.
     expect(await ctx.prisma.version.count({ where: { dandisetId } })).toBe(1);
