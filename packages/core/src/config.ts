@@ -67,7 +67,11 @@ export const ZConfigSchema = z
           .map((o) => o.trim())
           .filter(Boolean),
       ),
-    TRUST_PROXY: booleanFromEnv.default(true),
+    /**
+     * How many reverse proxies sit in front of the API (Heroku's router: 1). Only that
+     * many X-Forwarded-For/-Proto hops are believed, so clients cannot spoof req.ip.
+     */
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(1),
 
     STORAGE_BACKEND: z.enum(["s3", "local"]).default("local"),
     S3_BUCKET: z.string().optional(),
