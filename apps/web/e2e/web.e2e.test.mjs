@@ -281,6 +281,24 @@ describe("web app", { concurrency: false }, () => {
     await page.context().close();
   });
 
+  it("stars and unstars a dandiset on its landing page", async () => {
+    const page = await newPage();
+    await signIn(page, OWNER);
+    await page.goto(`${ctx.webUrl}/dandiset/${seeded.id}/draft`);
+    const star = page.getByRole("button", { name: /^Star/ });
+    await star.click();
+    await page.getByRole("button", { name: /^Unstar/, pressed: true }).waitFor();
+    assert.equal((await page.getByTestId("star-count").textContent()).trim(), "1");
+    await shot(page, "starred");
+    await page.reload();
+    await page.getByRole("button", { name: /^Unstar/, pressed: true }).waitFor();
+    assert.equal((await api(ctx, "GET", `/dandisets/${seeded.id}/`)).star_count, 1);
+    await page.getByRole("button", { name: /^Unstar/ }).click();
+    await page.getByRole("button", { name: /^Star/, pressed: false }).waitFor();
+    assert.equal((await page.getByTestId("star-count").textContent()).trim(), "0");
+    await page.context().close();
+  });
+
   it("signs a new user in through (fake) GitHub, then an admin approves them", async () => {
     const page = await newPage();
     await page.goto(`${ctx.webUrl}/signin?next=/account`);

@@ -46,6 +46,9 @@ export const publishDraft = (id: string, releaseNotes = "") =>
     body: releaseNotes ? { release_notes: releaseNotes } : undefined,
   });
 export const unembargoDandiset = (id: string) => request<unknown>(`/dandisets/${id}/unembargo/`, { method: "POST" });
+/** Stars (POST) or unstars (DELETE) a dandiset for the caller; both are idempotent and return the new total. */
+export const setStarred = (id: string, starred: boolean) =>
+  request<{ count: number }>(`/dandisets/${id}/star/`, { method: starred ? "POST" : "DELETE" });
 export const getOwners = (id: string) => request<TOwner[]>(`/dandisets/${id}/users/`);
 export const setOwners = (id: string, usernames: string[]) =>
   request<TOwner[]>(`/dandisets/${id}/users/`, {
