@@ -51,16 +51,14 @@ export function questionnaireFormRouter(): Router {
   router.get(path, (req, res) => {
     if (!requireSignedIn(req, res)) return;
     const { answers } = presentQuestionnaire(QUESTIONNAIRE, req.user);
-    res
-      .type("html")
-      .send(
-        renderQuestionnaireForm({
-          questions: QUESTIONNAIRE,
-          values: (answers ?? {}) as Record<string, string>,
-          errors: {},
-          action: req.originalUrl,
-        }),
-      );
+    res.type("html").send(
+      renderQuestionnaireForm({
+        questions: QUESTIONNAIRE,
+        values: (answers ?? {}) as Record<string, string>,
+        errors: {},
+        action: req.originalUrl,
+      }),
+    );
   });
 
   router.post(path, express.urlencoded({ extended: false, limit: "64kb" }), async (req, res) => {
