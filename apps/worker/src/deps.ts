@@ -3,8 +3,10 @@ import { createPrisma, type PrismaClient } from "@dandi/db";
 import {
   SchemaCatalog,
   createAccessLogSource,
+  createMailer,
   createStorage,
   type AccessLogSource,
+  type Mailer,
   type Storage,
   type TConfig,
 } from "@dandi/core";
@@ -18,6 +20,7 @@ export interface WorkerDeps {
   schemas: SchemaCatalog;
   storage: Storage;
   jobs: JobsClient;
+  mailer: Mailer;
   /** S3 access logs for the analytics queue; null when ANALYTICS_LOG_BUCKET is not set. */
   accessLogs: AccessLogSource | null;
 }
@@ -31,6 +34,7 @@ export async function buildWorkerDeps(config: TConfig, overrides: Partial<Worker
     prisma: overrides.prisma ?? createPrisma({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
     schemas: overrides.schemas ?? (await SchemaCatalog.load(config)),
     storage: overrides.storage ?? createStorage(config),
+    mailer: overrides.mailer ?? createMailer({ config, logger }),
     jobs: overrides.jobs ?? new JobsClient({ redisUrl: config.REDIS_URL, prefix: config.JOBS_PREFIX }),
     accessLogs: overrides.accessLogs !== undefined ? overrides.accessLogs : createAccessLogSource(config),
   };

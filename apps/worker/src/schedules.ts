@@ -11,6 +11,8 @@ function scheduleTable(deps: WorkerDeps): [TJobName, number][] {
     ["sweepExpiredUploads", HOUR],
     ["sweepOrphanedBlobs", 24 * HOUR],
     ["sweepAccessLogs", HOUR / 4],
+    ["sweepEmbargoes", 24 * HOUR],
+    ["sendPendingUsersDigest", 24 * HOUR],
   ];
 }
 

@@ -170,6 +170,8 @@ describe("statistics", () => {
     const schedulers = await ctx.deps.jobs.queue("default").getJobSchedulers();
     expect(schedulers.map((s) => s.name).sort()).toEqual([
       "computeStats",
+      "sendPendingUsersDigest",
+      "sweepEmbargoes",
       "sweepExpiredUploads",
       "sweepOrphanedBlobs",
       "sweepValidation",

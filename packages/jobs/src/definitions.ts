@@ -82,6 +82,22 @@ export const JOBS = {
   sweepExpiredUploads: define({ queue: "default", payload: ZEmpty, options: retry(2, 60_000) }),
   /** Sweep: deletes blobs no asset references, after the grace period. */
   sweepOrphanedBlobs: define({ queue: "default", payload: ZEmpty, options: retry(2, 60_000) }),
+  /** Finishes the unembargo of one dandiset already set to UNEMBARGOING (safe to run twice). */
+  unembargoDandiset: define({
+    queue: "default",
+    payload: z.object({ dandisetId: z.number().int().positive() }),
+    jobId: (p) => `unembargo-${p.dandisetId}`,
+    options: retry(5, 60_000),
+  }),
+  /** Daily sweep: unembargoes dandisets whose embargo ended, resumes stuck unembargoes. */
+  sweepEmbargoes: define({ queue: "default", payload: ZEmpty, options: retry(2, 60_000) }),
+  /** Daily: e-mails the admins the list of users waiting for review (when there are any). */
+  sendPendingUsersDigest: define({
+    queue: "default",
+    payload: ZEmpty,
+    jobId: () => "pending-users-digest",
+    options: retry(3, 60_000),
+  }),
   /** Sweep: lists new S3 access-log files and queues one job per file. */
   sweepAccessLogs: define({ queue: "analytics", payload: ZEmpty, options: retry(2, 60_000) }),
   /** Counts the successful blob GETs of one S3 access-log file (idempotent per file). */

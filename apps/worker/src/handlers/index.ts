@@ -2,6 +2,8 @@ import type { TJobName } from "@dandi/jobs";
 import type { THandler } from "./handler";
 import { handleComputeBlobSha256 } from "./compute-blob-sha256.handler";
 import { handleComputeStats } from "./compute-stats.handler";
+import { handleSweepEmbargoes, handleUnembargoDandiset } from "./embargo.handler";
+import { handleSendPendingUsersDigest } from "./pending-users-digest.handler";
 import { handleProcessAccessLog } from "./process-access-log.handler";
 import { handlePublishDandiset } from "./publish-dandiset.handler";
 import { handleRegisterDoi } from "./register-doi.handler";
@@ -27,4 +29,7 @@ export const HANDLERS: { [N in TJobName]: THandler<N> } = {
   sweepOrphanedBlobs: handleSweepOrphanedBlobs,
   sweepAccessLogs: handleSweepAccessLogs,
   processAccessLog: handleProcessAccessLog,
+  unembargoDandiset: handleUnembargoDandiset,
+  sweepEmbargoes: handleSweepEmbargoes,
+  sendPendingUsersDigest: handleSendPendingUsersDigest,
 };
