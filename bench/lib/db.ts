@@ -132,6 +132,22 @@ export async function refreshSearchTokens(client: pg.Client, dandisetIdsSql: str
 }
 
 /**
+ * Copies each dandiset's latest version fields onto the dandiset (latest_name,
+ * latest_modified, latest_size, latest_asset_count) when the schema has them:
+ * the seeds load versions with triggers off, so the trigger that keeps them did not run.
+ */
+export async function refreshLatestVersions(client: pg.Client, dandisetIdsSql: string): Promise<void> {
+  const { rows } = await client.query<{ fn: string | null }>(
+    "SELECT to_regprocedure('dandi_refresh_latest_versions(integer[])')::text AS fn",
+  );
+  if (!rows[0]?.fn) return;
+  await runSteps(client, [
+    ["latest version fields", `SELECT dandi_refresh_latest_versions(ARRAY(${dandisetIdsSql}))`],
+    ["analyze dandisets", "ANALYZE dandisets"],
+  ]);
+}
+
+/**
  * Migrations whose file changed after they were applied to this database
  * (prisma migrate deploy does not re-apply them): the schema has drifted.
  */

@@ -52,23 +52,18 @@ export async function listDandisets(
     joins.push(Prisma.sql`JOIN dandiset_stars st ON st.dandiset_id = d.id AND st.user_id = ${userId}`);
 
   const field = options.ordering?.field;
-  const needsLatest = !options.empty || field === "name" || field === "modified" || field === "size";
-  if (needsLatest) {
-    // One index-only scan of versions_dandiset_id_created_idx for all dandisets;
-    // per-dandiset lookups cost far more over thousands of dandisets.
-    joins.push(Prisma.sql`LEFT JOIN (
-      SELECT DISTINCT ON (lv.dandiset_id) lv.dandiset_id, lv.name, lv.modified, lv.size, lv.asset_count
-      FROM versions lv ORDER BY lv.dandiset_id, lv.created DESC, lv.id DESC) latest ON latest.dandiset_id = d.id`);
-  }
-  if (!options.empty) where.push(Prisma.sql`latest.asset_count > 0`);
+  // The latest version's name/modified/size/asset_count are kept on the dandiset by a
+  // trigger on versions (migration 20261122173500), so these are index scans.
+  if (!options.empty) where.push(Prisma.sql`d.latest_asset_count > 0`);
 
+  // Ties are broken by id in the same direction, so one index serves both directions.
   const dir = options.ordering?.descending ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   let orderBy: Prisma.Sql;
   if (options.starred && !field) orderBy = Prisma.sql`st.created DESC, d.id`;
   else if (field === "id") orderBy = Prisma.sql`d.id ${dir}`;
-  else if (field === "name") orderBy = Prisma.sql`latest.name ${dir}, d.id`;
-  else if (field === "modified") orderBy = Prisma.sql`latest.modified ${dir}, d.id`;
-  else if (field === "size") orderBy = Prisma.sql`coalesce(latest.size, 0) ${dir}, d.id`;
+  else if (field === "name") orderBy = Prisma.sql`d.latest_name ${dir}, d.id ${dir}`;
+  else if (field === "modified") orderBy = Prisma.sql`d.latest_modified ${dir}, d.id ${dir}`;
+  else if (field === "size") orderBy = Prisma.sql`d.latest_size ${dir}, d.id ${dir}`;
   else if (field === "stars") {
     joins.push(
       Prisma.sql`LEFT JOIN (SELECT dandiset_id, count(*) AS n FROM dandiset_stars GROUP BY dandiset_id) sc ON sc.dandiset_id = d.id`,

@@ -110,12 +110,14 @@ export function buildSearchFilter(parsed: TParsedSearch): Prisma.Sql[] {
   for (const word of parsed.freeText) {
     if (isTokenWord(word)) {
       // Same result as the LIKE below, through the token vocabulary and its postings.
-      conditions.push(Prisma.sql`d.id IN (
-        SELECT p.dandiset_id FROM dandiset_search_tokens p JOIN search_tokens st ON st.id = p.token_id
-        WHERE st.token LIKE '%' || lower(public.unaccent(${word})) || '%')`);
+      // ARRAY(...) runs once (an InitPlan): the planner cannot misjudge a semi-join
+      // against postings whose match count it underestimates by orders of magnitude.
+      conditions.push(Prisma.sql`d.id = ANY (ARRAY(
+        SELECT DISTINCT p.dandiset_id FROM dandiset_search_tokens p JOIN search_tokens st ON st.id = p.token_id
+        WHERE st.token LIKE '%' || lower(public.unaccent(${word})) || '%'))`);
     } else {
       conditions.push(
-        Prisma.sql`d.id IN (SELECT tv.dandiset_id FROM versions tv WHERE tv.search_text LIKE '%' || lower(public.unaccent(${escapeLike(word)})) || '%')`,
+        Prisma.sql`d.id = ANY (ARRAY(SELECT DISTINCT tv.dandiset_id FROM versions tv WHERE tv.search_text LIKE '%' || lower(public.unaccent(${escapeLike(word)})) || '%'))`,
       );
     }
   }
