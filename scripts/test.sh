@@ -47,8 +47,8 @@ fi
 echo
 log "passed: ${#PASSED[@]}"
 for p in "${PASSED[@]}"; do echo "  ok      $p"; done
-if [ "${#FAILED[@]}" -gt 0 ]; then
-  for f in "${FAILED[@]}"; do echo "  FAILED  $f"; done
-  exit 1
-fi
-log "every check passed"
+for f in "${FAILED[@]}"; do echo "  FAILED  $f"; done
+[ "${#FAILED[@]}" -eq 0 ] && log "every check passed"
+# The plain closing line CI reads (last line of the run): one count per step.
+echo "checks: ${#PASSED[@]} passed, ${#FAILED[@]} failed"
+[ "${#FAILED[@]}" -eq 0 ]
