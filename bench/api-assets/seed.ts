@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type pg from "pg";
-import { REPO_ROOT, refreshLatestVersions, refreshSearchTokens, runSteps, withIndexesDeferred } from "../lib/db";
+import { REPO_ROOT, refreshDandisetColumns, refreshSearchTokens, runSteps, withIndexesDeferred } from "../lib/db";
 
 /** The API key of the seeded owner (user 1): a benchmark-only credential in a throw-away database. */
 export const OWNER_API_KEY = "b3e7c0ffee0000000000000000000000000000b3";
@@ -35,7 +35,7 @@ function assetChunkSize(): number {
  */
 export async function refreshDerivedData(client: pg.Client): Promise<void> {
   await refreshSearchTokens(client, "SELECT 1 AS id");
-  await refreshLatestVersions(client, "SELECT 1 AS id");
+  await refreshDandisetColumns(client, "SELECT 1 AS id");
   const { rows } = await client.query<{ chunks: string | null }>(
     "SELECT to_regclass('version_asset_chunks')::text AS chunks",
   );

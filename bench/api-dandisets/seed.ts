@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type pg from "pg";
-import { REPO_ROOT, refreshLatestVersions, refreshSearchTokens, runSteps, withIndexesDeferred } from "../lib/db";
+import { REPO_ROOT, refreshDandisetColumns, refreshSearchTokens, runSteps, withIndexesDeferred } from "../lib/db";
 import {
   AFFILIATIONS,
   APPROACHES,
@@ -189,7 +189,7 @@ export async function seedDandisets(client: pg.Client, options: SeedDandisetsOpt
     ["vacuum analyze", "VACUUM ANALYZE users, dandisets, dandiset_owners, dandiset_stars, versions"],
   ]);
   await refreshSearchTokens(client, "SELECT id FROM dandisets");
-  await refreshLatestVersions(client, "SELECT id FROM dandisets");
+  await refreshDandisetColumns(client, "SELECT id FROM dandisets");
 }
 
 const DRAFT_VERSIONS_SQL = `INSERT INTO versions (dandiset_id, version, name, metadata, status, asset_count, size, created, modified)

@@ -132,19 +132,20 @@ export async function refreshSearchTokens(client: pg.Client, dandisetIdsSql: str
 }
 
 /**
- * Copies each dandiset's latest version fields onto the dandiset (latest_name,
- * latest_modified, latest_size, latest_asset_count) when the schema has them:
- * the seeds load versions with triggers off, so the trigger that keeps them did not run.
+ * Recomputes the columns that triggers keep on dandisets (latest_name, latest_modified,
+ * latest_size, latest_asset_count, star_count) when the schema has them: the seeds
+ * load versions and stars with triggers off, so those triggers did not run.
  */
-export async function refreshLatestVersions(client: pg.Client, dandisetIdsSql: string): Promise<void> {
-  const { rows } = await client.query<{ fn: string | null }>(
-    "SELECT to_regprocedure('dandi_refresh_latest_versions(integer[])')::text AS fn",
+export async function refreshDandisetColumns(client: pg.Client, dandisetIdsSql: string): Promise<void> {
+  const { rows } = await client.query<{ latest: string | null; stars: string | null }>(
+    `SELECT to_regprocedure('dandi_refresh_latest_versions(integer[])')::text AS latest,
+            to_regprocedure('dandi_refresh_star_counts(integer[])')::text AS stars`,
   );
-  if (!rows[0]?.fn) return;
-  await runSteps(client, [
-    ["latest version fields", `SELECT dandi_refresh_latest_versions(ARRAY(${dandisetIdsSql}))`],
-    ["analyze dandisets", "ANALYZE dandisets"],
-  ]);
+  const steps: [string, string][] = [];
+  if (rows[0]?.latest)
+    steps.push(["latest version fields", `SELECT dandi_refresh_latest_versions(ARRAY(${dandisetIdsSql}))`]);
+  if (rows[0]?.stars) steps.push(["star counts", `SELECT dandi_refresh_star_counts(ARRAY(${dandisetIdsSql}))`]);
+  if (steps.length) await runSteps(client, [...steps, ["analyze dandisets", "ANALYZE dandisets"]]);
 }
 
 /**

@@ -64,12 +64,9 @@ export async function listDandisets(
   else if (field === "name") orderBy = Prisma.sql`d.latest_name ${dir}, d.id ${dir}`;
   else if (field === "modified") orderBy = Prisma.sql`d.latest_modified ${dir}, d.id ${dir}`;
   else if (field === "size") orderBy = Prisma.sql`d.latest_size ${dir}, d.id ${dir}`;
-  else if (field === "stars") {
-    joins.push(
-      Prisma.sql`LEFT JOIN (SELECT dandiset_id, count(*) AS n FROM dandiset_stars GROUP BY dandiset_id) sc ON sc.dandiset_id = d.id`,
-    );
-    orderBy = Prisma.sql`coalesce(sc.n, 0) ${dir}, d.id`;
-  } else orderBy = Prisma.sql`d.created, d.id`;
+  // dandisets.star_count is kept by a trigger on dandiset_stars (migration 20261122175500).
+  else if (field === "stars") orderBy = Prisma.sql`d.star_count ${dir}, d.id ${dir}`;
+  else orderBy = Prisma.sql`d.created, d.id`;
 
   const from = Prisma.sql`FROM dandisets d ${joins.length ? Prisma.join(joins, " ") : Prisma.empty}
     ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}`;

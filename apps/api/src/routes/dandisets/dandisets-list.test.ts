@@ -127,6 +127,43 @@ describe("GET /api/dandisets/", () => {
   });
 });
 
+describe("orderings kept by database triggers", () => {
+  it("follow renames, new versions and (un)stars as they happen", async () => {
+    const { user: fan, token: fanToken } = await buildUser(ctx.prisma);
+    expect(fan.status).toBe("APPROVED");
+    const a = await make("Aardvark study");
+    const z = await make("Zebra study");
+    const order = async (q: string) => ids((await list(q)).body).filter((id) => id === a || id === z);
+    expect(await order("?ordering=name")).toEqual([a, z]);
+
+    // Renaming the draft moves it in the name ordering.
+    await request(ctx.app)
+      .put(`/api/dandisets/${a}/versions/draft/`)
+      .set(auth(owner.token))
+      .send({ name: "Zzz renamed", metadata: { name: "Zzz renamed" } })
+      .expect(200);
+    expect(await order("?ordering=name")).toEqual([z, a]);
+    // A newer (published) version is the latest one: its name and size count.
+    await ctx.prisma.version.create({
+      data: {
+        dandisetId: Number(z),
+        version: "0.240303.1200",
+        name: "~ last",
+        metadata: { schemaVersion: "0.7.0" },
+        size: 10n,
+      },
+    });
+    expect(await order("?ordering=name")).toEqual([a, z]);
+    expect(await order("?ordering=-size")).toEqual([z, a]);
+
+    await request(ctx.app).post(`/api/dandisets/${a}/star/`).set(auth(fanToken)).expect(200);
+    expect(await order("?ordering=-stars")).toEqual([a, z]);
+    await request(ctx.app).delete(`/api/dandisets/${a}/star/`).set(auth(fanToken)).expect(200);
+    await request(ctx.app).post(`/api/dandisets/${z}/star/`).set(auth(fanToken)).expect(200);
+    expect(await order("?ordering=-stars")).toEqual([z, a]);
+  });
+});
+
 describe("search", () => {
   it("ANDs words, ignores accents and case, and matches any version once", async () => {
     const a = await make("Neural recordings in the mouse", { description: "By György" });
