@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { ApiError, canUnembargo, startUnembargo, unembargoDandiset } from "@dandi/core";
+import { ApiError, canUnembargo, startUnembargo } from "@dandi/core";
 import { registry } from "../../openapi";
 
 registry.registerPath({
@@ -22,7 +22,7 @@ export function unembargoRouter(): Router {
   router.post("/dandisets/:id/unembargo/", async (req, res, next) => {
     if (!/^\d{6}$/.test(req.params.id)) return next();
     const dandisetId = Number(req.params.id);
-    const { prisma, storage, mailer, logger, config } = req.deps;
+    const { prisma, jobs } = req.deps;
     const owners = await prisma.dandisetOwner.findMany({ where: { dandisetId }, select: { userId: true } });
     const exists = await prisma.dandiset.count({ where: { id: dandisetId } });
     if (!exists) throw ApiError.notFound();
@@ -34,21 +34,10 @@ export function unembargoRouter(): Router {
     )
       throw ApiError.forbidden();
     await startUnembargo({ prisma, dandisetId });
+    // The worker's unembargoDandiset job finishes it (tags, blobs, assets, access, audit,
+    // e-mails), retried with backoff; the daily embargo sweep re-queues a lost one.
+    await jobs.enqueue("unembargoDandiset", { dandisetId });
     res.status(200).end();
-    // No unembargo job is defined in @dandi/jobs yet: finish it in-process after responding. Failures
-    // are logged and e-mailed; a lost run (restart) is resumed by the daily autoUnembargoExpired sweep.
-    const user = req.user!;
-    setImmediate(() => {
-      unembargoDandiset({
-        prisma,
-        storage,
-        mailer,
-        logger,
-        webAppUrl: config.DANDI_WEB_APP_URL,
-        dandisetId,
-        user,
-      }).catch((err: unknown) => logger.error({ err, dandisetId }, "unembargo did not finish"));
-    });
   });
   return router;
 }
