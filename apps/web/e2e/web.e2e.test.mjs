@@ -115,7 +115,10 @@ describe("web app", { concurrency: false }, () => {
     await page.goto(`${ctx.webUrl}/dandiset/${seeded.id}`, { waitUntil: "networkidle" });
     console.log(`landing page FCP ${await fcp(page)} ms`);
     await page.getByRole("heading", { name: "Visual cortex recordings in mice" }).waitFor();
-    assert.equal(await page.getByTestId("download-command").textContent(), `dandi download DANDI:${seeded.id}`);
+    assert.equal(
+      await page.getByTestId("download-command").textContent(),
+      `dandi download ${ctx.apiUrl}/api/dandisets/${seeded.id}/versions/draft/`,
+    );
     await page.getByText("How to cite").waitFor();
     await page.getByRole("button", { name: "Show BibTeX" }).click();
     await page.getByText(`@misc{dandi_${seeded.id}_draft`).waitFor();
@@ -221,7 +224,7 @@ describe("web app", { concurrency: false }, () => {
     const version = page.url().split("/").pop();
     await page
       .getByTestId("download-command")
-      .filter({ hasText: `dandi download DANDI:${seeded.id}/${version}` })
+      .filter({ hasText: `dandi download ${ctx.apiUrl}/api/dandisets/${seeded.id}/versions/${version}/` })
       .waitFor();
     await shot(page, "published");
     await page.context().close();

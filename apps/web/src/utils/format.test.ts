@@ -14,5 +14,12 @@ describe("format", () => {
     expect(downloadCommand("000123")).toBe("dandi download DANDI:000123");
     expect(downloadCommand("000123", "draft")).toBe("dandi download DANDI:000123");
     expect(downloadCommand("000123", "0.240101.1200")).toBe("dandi download DANDI:000123/0.240101.1200");
+    // Any other deployment: the API URL form, which the CLI resolves through that server.
+    expect(downloadCommand("000123", "draft", "https://archive.example.org/")).toBe(
+      "dandi download https://archive.example.org/api/dandisets/000123/versions/draft/",
+    );
+    expect(downloadCommand("000123", "0.240101.1200", "http://localhost:8000")).toBe(
+      "dandi download http://localhost:8000/api/dandisets/000123/versions/0.240101.1200/",
+    );
   });
 });

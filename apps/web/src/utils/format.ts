@@ -25,7 +25,18 @@ export function formatCount(n: number | null | undefined): string {
   return n === null || n === undefined ? "—" : n.toLocaleString("en-US");
 }
 
-/** The exact CLI command that downloads a dandiset (optionally one version). */
-export function downloadCommand(identifier: string, version?: string): string {
-  return `dandi download DANDI:${identifier}${version && version !== "draft" ? `/${version}` : ""}`;
+/** The public DANDI Archive's API: the only server the CLI reaches by the `DANDI:` prefix. */
+const PUBLIC_DANDI_API = "https://api.dandiarchive.org";
+
+/**
+ * The exact CLI command that downloads a dandiset (optionally one version). The CLI
+ * resolves `DANDI:<id>` to the public DANDI Archive only, so any other deployment
+ * gets the API URL form, which the CLI resolves through this server's /server-info.
+ */
+export function downloadCommand(identifier: string, version?: string, apiUrl = PUBLIC_DANDI_API): string {
+  const api = apiUrl.replace(/\/+$/, "");
+  if (api === PUBLIC_DANDI_API) {
+    return `dandi download DANDI:${identifier}${version && version !== "draft" ? `/${version}` : ""}`;
+  }
+  return `dandi download ${api}/api/dandisets/${identifier}/versions/${version || "draft"}/`;
 }
