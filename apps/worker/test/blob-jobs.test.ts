@@ -185,6 +185,9 @@ describe("statistics", () => {
   });
 
   it("computes ApplicationStats on demand", async () => {
+    // Let the jobs the schedulers above created finish first: a computeStats job still
+    // waiting under the same jobId would absorb this enqueue (dedupe).
+    await waitForIdle(ctx.deps, 60_000);
     const before = await ctx.prisma.applicationStats.count();
     await ctx.deps.jobs.enqueue("computeStats", {});
     await waitFor(async () => (await ctx.prisma.applicationStats.count()) > before);
