@@ -1,8 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { PrismaClient, User } from "@dandi/db";
-import { writeAuditRecord } from "../audit";
+import { createLinkedAsset } from "./create-linked-asset";
 import { findVersionAsset } from "./find-version-asset";
-import { linkAsset } from "./link-asset";
 import { ASSET_WRITE_TRANSACTION } from "./asset-write-transaction";
 import { lockDraftVersion } from "./lock-draft-version";
 import { resolveBlob } from "./resolve-blob";
@@ -28,40 +26,16 @@ export async function addAsset(db: PrismaClient, options: AddAssetOptions): Prom
   const { user, version, metadata } = options;
   const blob = await resolveBlob(db, options.blobId, options.user);
   const stored = stripAssetMetadata(metadata);
-  let released = false;
-  const assetId = await db.$transaction(async (tx) => {
+  const { assetId, released } = await db.$transaction(async (tx) => {
     await lockDraftVersion(tx, version.id);
-    const now = new Date();
-    const asset = await tx.asset.create({
-      data: {
-        assetId: randomUUID(),
-        path: metadata.path,
-        blobId: blob.id,
-        metadata: stored as object,
-        status: "Pending",
-        created: now,
-        modified: now,
-      },
-    });
-    await linkAsset(tx, { versionId: version.id, assetId: asset.id, path: asset.path, created: now, size: blob.size });
-    if (blob.embargoed && version.embargoStatus === "OPEN") {
-      await tx.assetBlob.update({ where: { id: blob.id }, data: { embargoed: false, modified: now } });
-      released = true;
-    }
-    await writeAuditRecord(tx, {
-      dandisetId: version.dandisetId,
+    return createLinkedAsset(tx, {
       user,
+      version,
+      blob,
+      path: metadata.path,
+      metadata: stored,
       recordType: "add_asset",
-      details: {
-        path: asset.path,
-        asset_blob_id: blob.blobId,
-        zarr_archive_id: null,
-        asset_id: asset.assetId,
-        checksum: blob.etag,
-        metadata: stored as object,
-      },
     });
-    return asset.assetId;
   }, ASSET_WRITE_TRANSACTION);
   return {
     asset: await findVersionAsset(db, version.id, assetId),

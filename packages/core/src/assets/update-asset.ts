@@ -1,10 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
-import { randomUUID } from "node:crypto";
 import type { PrismaClient, User } from "@dandi/db";
 import { ApiError } from "../errors";
-import { writeAuditRecord } from "../audit";
+import { createLinkedAsset } from "./create-linked-asset";
 import { findVersionAsset } from "./find-version-asset";
-import { linkAsset } from "./link-asset";
 import { ASSET_WRITE_TRANSACTION } from "./asset-write-transaction";
 import { lockDraftVersion } from "./lock-draft-version";
 import { resolveBlob } from "./resolve-blob";
@@ -38,8 +36,7 @@ export async function updateAsset(db: PrismaClient, options: UpdateAssetOptions)
   const unchanged = old.blob?.id === blob.id && old.path === metadata.path && isDeepStrictEqual(old.metadata, stored);
   if (unchanged) return { asset: old, releasedBlobKey: null };
 
-  let released = false;
-  const assetId = await db.$transaction(async (tx) => {
+  const { assetId, released } = await db.$transaction(async (tx) => {
     await lockDraftVersion(tx, version.id);
     const clash = await tx.versionAsset.findFirst({
       where: { versionId: version.id, path: metadata.path, NOT: { assetId: old.id } },
@@ -47,38 +44,15 @@ export async function updateAsset(db: PrismaClient, options: UpdateAssetOptions)
     });
     if (clash) throw ApiError.string(409, "An asset with that path already exists");
     await unlinkAsset(tx, version.id, old.id);
-    const now = new Date();
-    const asset = await tx.asset.create({
-      data: {
-        assetId: randomUUID(),
-        path: metadata.path,
-        blobId: blob.id,
-        metadata: stored as object,
-        status: "Pending",
-        created: now,
-        modified: now,
-      },
-    });
-    await linkAsset(tx, { versionId: version.id, assetId: asset.id, path: asset.path, created: now, size: blob.size });
-    if (blob.embargoed && version.embargoStatus === "OPEN") {
-      await tx.assetBlob.update({ where: { id: blob.id }, data: { embargoed: false, modified: now } });
-      released = true;
-    }
-    await writeAuditRecord(tx, {
-      dandisetId: version.dandisetId,
+    return createLinkedAsset(tx, {
       user,
+      version,
+      blob,
+      path: metadata.path,
+      metadata: stored,
       recordType: "update_asset",
-      details: {
-        path: asset.path,
-        asset_blob_id: blob.blobId,
-        zarr_archive_id: null,
-        asset_id: asset.assetId,
-        previous_asset_id: old.assetId,
-        checksum: blob.etag,
-        metadata: stored as object,
-      },
+      extraDetails: { previous_asset_id: old.assetId },
     });
-    return asset.assetId;
   }, ASSET_WRITE_TRANSACTION);
   return {
     asset: await findVersionAsset(db, version.id, assetId),
