@@ -17,9 +17,13 @@ export function presentListVersion(v: TVersionSummary | null) {
   };
 }
 
-/** VersionSerializer(child_context): a version inside a DandisetDetail. */
-export function presentChildVersion(v: TVersionSummary | null, activeUploads: number) {
-  if (!v) return null;
+type TVersionFields = Pick<
+  TVersionSummary,
+  "version" | "name" | "assetCount" | "size" | "status" | "created" | "modified"
+>;
+
+/** The fields every VersionSerializer shape shares (child versions and the versions list). */
+export function presentVersionFields(v: TVersionFields, activeUploads: number) {
   return {
     version: v.version,
     name: v.name,
@@ -29,8 +33,13 @@ export function presentChildVersion(v: TVersionSummary | null, activeUploads: nu
     status: v.status,
     created: formatTimestamp(v.created),
     modified: formatTimestamp(v.modified),
-    release_notes: v.releaseNotes,
   };
+}
+
+/** VersionSerializer(child_context): a version inside a DandisetDetail. */
+export function presentChildVersion(v: TVersionSummary | null, activeUploads: number) {
+  if (!v) return null;
+  return { ...presentVersionFields(v, activeUploads), release_notes: v.releaseNotes };
 }
 
 /** DandisetSerializer: the fields shared by every dandiset shape. */

@@ -1,7 +1,6 @@
 import type { TAssetValidationError, TDandisetView } from "@dandi/core";
 import type { Version } from "@dandi/db";
-import { formatTimestamp } from "../../lib/time";
-import { presentDandisetBase } from "../dandisets/dandisets.presenter";
+import { presentDandisetBase, presentVersionFields } from "../dandisets/dandisets.presenter";
 
 type TMetadata = Record<string, unknown>;
 
@@ -21,14 +20,7 @@ export function contactPersonOf(metadata: TMetadata): string {
 export function presentVersion(v: Version, dandiset: TDandisetView, activeUploads: number) {
   const metadata = v.metadata as TMetadata;
   return {
-    version: v.version,
-    name: v.name,
-    asset_count: v.assetCount,
-    active_uploads: v.version === "draft" ? activeUploads : 0,
-    size: v.size,
-    status: v.status,
-    created: formatTimestamp(v.created),
-    modified: formatTimestamp(v.modified),
+    ...presentVersionFields(v, activeUploads),
     dandiset: presentDandisetBase(dandiset),
     release_notes: typeof metadata.releaseNotes === "string" ? metadata.releaseNotes : "",
   };
