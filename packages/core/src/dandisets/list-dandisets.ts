@@ -19,6 +19,8 @@ export interface ListDandisetsOptions {
   /** Only dandisets the caller starred, newest star first; the caller checks authentication first. */
   starred: boolean;
   search?: string;
+  /** More SQL conditions on `d` (the dandisets table), ANDed; the asset search adds its match here. */
+  conditions?: Prisma.Sql[];
   ordering?: { field: TDandisetOrderField; descending: boolean };
   offset: number;
   limit: number;
@@ -48,6 +50,7 @@ export async function listDandisets(
   if (!options.draft)
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM versions pv WHERE pv.dandiset_id = d.id AND pv.version <> 'draft')`);
   if (options.search) where.push(...buildSearchFilter(parseSearchQuery(options.search)));
+  if (options.conditions) where.push(...options.conditions);
   if (options.starred)
     joins.push(Prisma.sql`JOIN dandiset_stars st ON st.dandiset_id = d.id AND st.user_id = ${userId}`);
 

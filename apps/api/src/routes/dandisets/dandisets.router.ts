@@ -1,7 +1,6 @@
 import { Router, type Request } from "express";
 import {
   ApiError,
-  SearchSyntaxError,
   changeDandisetOwners,
   clearDandisetUploads,
   createDandiset,
@@ -13,11 +12,11 @@ import {
   formatDandisetIdentifier,
   isOwner,
   notifyOwnershipChange,
-  type TDandisetOrderField,
 } from "@dandi/core";
 import { registry } from "../../openapi";
 import { buildPage, readPageParams } from "../../lib/pagination";
-import { parseOrThrow, parseQueryBoolean } from "../../lib/validate";
+import { parseOrThrow } from "../../lib/validate";
+import { readListDandisetsOptions, withSearchErrors } from "./list-options";
 import { findDandiset, findReadableDandiset, requireOwner } from "./dandiset-access";
 import { presentDandisetDetail, presentDandisetListItem, presentOwner, presentUpload } from "./dandisets.presenter";
 import {
@@ -28,7 +27,6 @@ import {
 } from "./dandisets.schemas";
 import { parseEmbargoOptions } from "./embargo-options";
 
-const ORDER_FIELDS = new Set<string>(["id", "name", "modified", "size", "stars"]);
 const idParam = "/api/dandisets/{dandisetId}/";
 
 registry.registerPath({
@@ -98,15 +96,6 @@ registry.registerPath({
   responses: { 204: { description: "Cleared" } },
 });
 
-/** DRF OrderingFilter: the first valid field of a comma-separated list, else the default. */
-function parseOrdering(value: string | undefined): { field: TDandisetOrderField; descending: boolean } | undefined {
-  for (const term of (value ?? "").split(",").map((t) => t.trim())) {
-    const field = term.replace(/^-/, "");
-    if (ORDER_FIELDS.has(field)) return { field: field as TDandisetOrderField, descending: term.startsWith("-") };
-  }
-  return undefined;
-}
-
 async function detailOf(req: Request, id: number) {
   const [[view], activeUploads] = await Promise.all([
     loadDandisetViews(req.deps.prisma, { ids: [id], userId: req.user?.id, published: "latest-modified" }),
@@ -154,40 +143,9 @@ export function dandisetsRouter(): Router {
   const router = Router();
 
   router.get("/dandisets/", async (req, res) => {
-    const query = parseOrThrow(ZListDandisetsQuerySchema, req.query);
-    const embargoed = parseQueryBoolean(query.embargoed, "embargoed") ?? false;
-    const starred = parseQueryBoolean(query.starred, "starred") ?? false;
-    if (query.user !== undefined && query.user !== "me") {
-      throw ApiError.fields({ user: [`"${query.user}" is not a valid choice.`] });
-    }
-    if (embargoed && !req.user) {
-      throw ApiError.string(
-        401,
-        "Authentication credentials must be provided when attempting to access embargoed dandisets",
-      );
-    }
-    if (starred && !req.user) throw ApiError.string(401, "Must be authenticated to filter by starred dandisets.");
-    const page = readPageParams(req);
-    try {
-      const { count, results } = await listDandisets({
-        db: req.deps.prisma,
-        user: req.user,
-        draft: parseQueryBoolean(query.draft, "draft") ?? true,
-        empty: parseQueryBoolean(query.empty, "empty") ?? true,
-        embargoed,
-        mine: query.user === "me",
-        starred,
-        search: query.search,
-        ordering: parseOrdering(query.ordering),
-        offset: page.offset,
-        limit: page.pageSize,
-      });
-      res.json(buildPage(req, page, count, results.map(presentDandisetListItem)));
-    } catch (err) {
-      // DANDI answers {"search": "<message>"}: a string, not a list.
-      if (err instanceof SearchSyntaxError) throw new ApiError(400, { search: err.message });
-      throw err;
-    }
+    const { options, page } = readListDandisetsOptions(req);
+    const { count, results } = await withSearchErrors(() => listDandisets(options));
+    res.json(buildPage(req, page, count, results.map(presentDandisetListItem)));
   });
 
   router.post("/dandisets/", async (req, res) => {
