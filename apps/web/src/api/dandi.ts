@@ -12,6 +12,7 @@ import type {
   TProviders,
   TServerInfo,
   TStats,
+  TUpload,
   TUser,
   TVersionInfo,
   TVersionWithDandiset,
@@ -57,6 +58,13 @@ export const setOwners = (id: string, usernames: string[]) =>
   });
 export const listPaths = (id: string, version: string, query: TQuery, signal?: AbortSignal) =>
   request<TPage<TAssetPath>>(`${versionPath(id, version)}assets/paths/`, { query, signal });
+/** Removes a file from the draft (owners only; DANDI answers 204). */
+export const deleteAsset = (id: string, assetId: string) =>
+  request<void>(`${versionPath(id, "draft")}assets/${assetId}/`, { method: "DELETE" });
+/** Multipart uploads that were started but never completed (owners only). */
+export const listUploads = (id: string, query: TQuery = {}) =>
+  request<TPage<TUpload>>(`/dandisets/${id}/uploads/`, { query });
+export const clearUploads = (id: string) => request<void>(`/dandisets/${id}/uploads/`, { method: "DELETE" });
 export const getAssetMetadata = (id: string, version: string, assetId: string) =>
   request<TMetadata>(`${versionPath(id, version)}assets/${assetId}/`);
 /** The download route redirects to a presigned URL, so the browser follows it directly. */

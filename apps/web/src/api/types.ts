@@ -71,7 +71,16 @@ export interface TAssetPath {
   version: number;
   aggregate_files: number;
   aggregate_size: number;
-  asset: { asset_id: string; url: string } | null;
+  asset: { asset_id: string; url: string | null } | null;
+}
+
+/** An incomplete multipart upload (`GET /dandisets/{id}/uploads/`). */
+export interface TUpload {
+  created: string;
+  blob: string;
+  upload_id: string;
+  etag: string;
+  size: number;
 }
 
 export interface TStats {
