@@ -40,3 +40,24 @@ export function downloadCommand(identifier: string, version?: string, apiUrl = P
   }
   return `dandi download ${api}/api/dandisets/${identifier}/versions/${version || "draft"}/`;
 }
+
+/**
+ * The CLI session that fills an empty draft, as DANDI's file browser shows it:
+ * download the draft's folder, organize NWB files into it, upload. Outside the
+ * public archive, `upload` names this server by URL (`-i`), which the CLI resolves
+ * through /server-info.
+ */
+export function uploadCommands(identifier: string, apiUrl = PUBLIC_DANDI_API): string[] {
+  const api = apiUrl.replace(/\/+$/, "");
+  const isPublic = api === PUBLIC_DANDI_API;
+  return [
+    // `DANDI:<id>` would pick the latest published version; the upload goes into the draft.
+    isPublic
+      ? `dandi download https://dandiarchive.org/dandiset/${identifier}/draft`
+      : downloadCommand(identifier, "draft", api),
+    `cd ${identifier}`,
+    "dandi organize <source_folder> -f dry",
+    "dandi organize <source_folder>",
+    isPublic ? "dandi upload" : `dandi upload -i ${api}`,
+  ];
+}

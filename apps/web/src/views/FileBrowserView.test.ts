@@ -1,78 +1,164 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { flushPromises, mount } from "@vue/test-utils";
-import { createPinia } from "pinia";
+import { createPinia, setActivePinia } from "pinia";
+import PrimeVue from "primevue/config";
 import { createMemoryHistory, createRouter } from "vue-router";
+import { pageOf, startFakeApi, type TFakeApi } from "../test/fake-api";
 
 /**
- * The file browser over a folder of 10,000 files, served by a small local HTTP
- * server shaped like `.../assets/paths/`: only one page of rows is rendered and
- * the pager and breadcrumbs follow the URL.
+ * The file browser against a local server shaped like the archive: a draft
+ * whose `sub-01` folder holds 10,000 files (only one page is ever rendered),
+ * owned by "olive"; files can be deleted; a second dandiset is empty.
  */
 const TOTAL = 10_000;
-const requests: URLSearchParams[] = [];
-let server: Server;
+let deleted: string[] = [];
+let fake: TFakeApi;
+
+const fileRow = (n: number, prefix: string) => ({
+  path: `${prefix ? `${prefix}/` : ""}file-${String(n).padStart(5, "0")}.nwb`,
+  version: 1,
+  aggregate_files: 1,
+  aggregate_size: 1000 + n,
+  asset: { asset_id: `id-${n}`, url: `https://bucket.example/blobs/${n}` },
+});
+const dandiset = (identifier: string) => ({
+  identifier,
+  created: "2024-01-01T00:00:00Z",
+  modified: "2024-01-01T00:00:00Z",
+  contact_person: "Owner, Olive",
+  embargo_status: "OPEN",
+  most_recent_published_version: null,
+  draft_version: { version: "draft", name: "D", asset_count: 0, size: 0, status: "Valid" },
+});
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const url = new URL(req.url!, "http://x");
-    requests.push(url.searchParams);
-    const page = Number(url.searchParams.get("page") ?? 1);
-    const size = Number(url.searchParams.get("page_size") ?? 100);
-    const prefix = url.searchParams.get("path_prefix") ?? "";
-    const results = Array.from({ length: size }, (_, i) => {
-      const n = (page - 1) * size + i;
-      const path = `${prefix ? `${prefix}/` : ""}file-${String(n).padStart(5, "0")}.nwb`;
-      return {
-        path,
-        version: 1,
-        aggregate_files: 1,
-        aggregate_size: 1000 + n,
-        asset: { asset_id: `id-${n}`, url: "" },
-      };
-    });
-    res.writeHead(200, { "content-type": "application/json", "access-control-allow-origin": "*" });
-    res.end(
-      JSON.stringify({
-        count: TOTAL,
-        next: page * size < TOTAL ? `http://x/?page=${page + 1}` : null,
-        previous: page > 1 ? "http://x/" : null,
-        results,
-      }),
-    );
+  fake = await startFakeApi(({ method, path, query }) => {
+    const m = /^\/api\/dandisets\/(\d{6})\/(.*)$/.exec(path);
+    if (!m) return undefined;
+    const [, id, rest] = m;
+    if (rest === "") return { body: dandiset(id!) };
+    if (rest === "users/") return { body: [{ username: "olive", name: "Olive Owner" }] };
+    if (rest === "versions/") return { body: pageOf([{ version: "draft", name: "D" }]) };
+    if (rest === "versions/draft/info/") return { body: { version: "draft", name: "D", metadata: {} } };
+    const del = /^versions\/draft\/assets\/([\w-]+)\/$/.exec(rest!);
+    if (method === "DELETE" && del) {
+      deleted.push(del[1]!);
+      return { status: 204 };
+    }
+    if (rest !== "versions/draft/assets/paths/") return undefined;
+    if (id === "000002") return { body: pageOf([]) };
+    const page = Number(query.get("page") ?? 1);
+    const size = Number(query.get("page_size") ?? 100);
+    const prefix = query.get("path_prefix") ?? "";
+    const left = Array.from({ length: TOTAL }, (_, n) => n).filter((n) => !deleted.includes(`id-${n}`));
+    const rows = left.slice((page - 1) * size, page * size).map((n) => fileRow(n, prefix));
+    return { body: pageOf(rows, left.length, page * size < left.length ? `http://x/?page=${page + 1}` : null) };
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  vi.stubEnv("VITE_API_URL", `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
 });
-afterAll(() => server.close());
+afterAll(() => fake.close());
+beforeEach(() => {
+  deleted = [];
+});
+
+async function mountAt(url: string, username: string | null) {
+  const { default: FileBrowserView } = await import("./FileBrowserView.vue");
+  const { useAuthStore } = await import("../stores/auth");
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  const auth = useAuthStore();
+  auth.user = username ? { username, name: username, admin: false, status: "APPROVED" } : null;
+  auth.loaded = true;
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: "/dandiset/:identifier/:version/files", component: FileBrowserView, props: true },
+      { path: "/:rest(.*)*", component: { template: "<p>elsewhere</p>" } },
+    ],
+  });
+  await router.push(url);
+  const wrapper = mount(
+    { template: "<RouterView />" },
+    {
+      global: { plugins: [router, pinia, PrimeVue] },
+      attachTo: document.body,
+    },
+  );
+  return { wrapper, router };
+}
+/** The machine is shared: give the page's requests time. */
+const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 5000 });
+/** Clicks a button of the whole document (dialogs and menus are teleported out of the wrapper). */
+const clickInPage = (text: string, selector = "button") =>
+  [...document.body.querySelectorAll<HTMLElement>(selector)].find((b) => b.textContent?.trim() === text)!.click();
+const button = (wrapper: { findAll: (s: string) => { text: () => string }[] }, text: string) =>
+  wrapper.findAll("button").find((b) => b.text() === text) as unknown as { trigger: (e: string) => Promise<void> };
 
 describe("FileBrowserView", () => {
   it("renders one page of a 10,000-file folder and pages through it", async () => {
-    const { default: FileBrowserView } = await import("./FileBrowserView.vue");
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [
-        { path: "/dandiset/:identifier/:version/files", component: FileBrowserView, props: true },
-        { path: "/:rest(.*)*", component: { template: "<p>elsewhere</p>" } },
-      ],
-    });
-    await router.push("/dandiset/000001/draft/files?location=sub-01");
-    const wrapper = mount({ template: "<RouterView />" }, { global: { plugins: [router, createPinia()] } });
-    await vi.waitFor(() => expect(wrapper.findAll("tbody tr").length).toBe(100));
-    expect(requests.at(-1)!.get("path_prefix")).toBe("sub-01");
+    const { wrapper, router } = await mountAt("/dandiset/000001/draft/files?location=sub-01", null);
+    await waitFor(() => expect(wrapper.findAll("tbody tr").length).toBe(100));
+    const lastPaths = fake.requests.filter((r) => r.path.endsWith("/paths/")).at(-1)!;
+    expect(lastPaths.query.get("path_prefix")).toBe("sub-01");
     expect(wrapper.text()).toContain("Page 1 of 100");
     expect(wrapper.findAll("nav[aria-label='Folder path'] a").map((a) => a.text())).toEqual(["root", "sub-01"]);
+    // Visitors get no delete buttons.
+    expect(wrapper.find("button[aria-label^='Delete']").exists()).toBe(false);
 
-    await wrapper
-      .findAll("button")
-      .find((b) => b.text() === "Next")!
-      .trigger("click");
+    await button(wrapper, "Next").trigger("click");
     await flushPromises();
-    await vi.waitFor(() => expect(wrapper.text()).toContain("Page 2 of 100"));
+    await waitFor(() => expect(wrapper.text()).toContain("Page 2 of 100"));
     expect(router.currentRoute.value.query).toEqual({ location: "sub-01", page: "2" });
-    await vi.waitFor(() => expect(wrapper.find("tbody tr").text()).toContain("file-00100.nwb"));
+    await waitFor(() => expect(wrapper.find("tbody tr").text()).toContain("file-00100.nwb"));
     expect(wrapper.find("a[download]").attributes("href")).toMatch(/\/api\/assets\/id-100\/download\/$/);
     wrapper.unmount();
+  }, 20_000);
+
+  it("offers NWB files to the external viewers", async () => {
+    const { wrapper } = await mountAt("/dandiset/000001/draft/files", null);
+    await waitFor(() => expect(wrapper.findAll("tbody tr").length).toBe(100));
+    await wrapper.find("button[aria-label='Open file-00000.nwb with']").trigger("click");
+    await waitFor(() => expect(document.body.querySelectorAll("[role=menu] a").length).toBe(2));
+    const links = [...document.body.querySelectorAll<HTMLAnchorElement>("[role=menu] a")];
+    expect(links.map((a) => a.textContent?.trim())).toEqual(["NWB Explorer", "Neurosift"]);
+    expect(links[0]!.getAttribute("href")).toBe(
+      "http://nwbexplorer.opensourcebrain.org/nwbfile=https://bucket.example/blobs/0",
+    );
+    expect(links[1]!.getAttribute("target")).toBe("_blank");
+    wrapper.unmount();
+  }, 20_000);
+
+  it("lets an owner delete a draft file after confirming", async () => {
+    const { wrapper } = await mountAt("/dandiset/000001/draft/files", "olive");
+    await waitFor(() => expect(wrapper.find("button[aria-label='Delete file-00000.nwb']").exists()).toBe(true));
+    await wrapper.find("button[aria-label='Delete file-00000.nwb']").trigger("click");
+    await waitFor(() => expect(document.body.textContent).toContain("Really delete this file?"));
+    // Cancel first: nothing is sent.
+    clickInPage("Cancel");
+    await flushPromises();
+    expect(deleted).toEqual([]);
+
+    await wrapper.find("button[aria-label='Delete file-00000.nwb']").trigger("click");
+    await waitFor(() => expect(document.body.textContent).toContain("Really delete this file?"));
+    clickInPage("Delete", "[role=dialog] button");
+    await waitFor(() => expect(deleted).toEqual(["id-0"]));
+    await waitFor(() => expect(wrapper.find("tbody tr").text()).toContain("file-00001.nwb"));
+    const del = fake.requests.find((r) => r.method === "DELETE")!;
+    expect(del.path).toBe("/api/dandisets/000001/versions/draft/assets/id-0/");
+    wrapper.unmount();
+  }, 20_000);
+
+  it("shows the CLI upload commands to owners of an empty draft, and a plain note to others", async () => {
+    const owner = await mountAt("/dandiset/000002/draft/files", "olive");
+    await waitFor(() => expect(owner.wrapper.find("[data-testid=upload-commands]").exists()).toBe(true));
+    const commands = owner.wrapper.find("[data-testid=upload-commands]").text();
+    expect(commands).toContain("/api/dandisets/000002/versions/draft/");
+    expect(commands).toContain("> cd 000002");
+    expect(commands).toMatch(/> dandi upload -i http:\/\/127\.0\.0\.1:\d+$/);
+    owner.wrapper.unmount();
+
+    const visitor = await mountAt("/dandiset/000002/draft/files", "someone");
+    await waitFor(() => expect(visitor.wrapper.text()).toContain("This dandiset has no files yet."));
+    expect(visitor.wrapper.find("[data-testid=upload-commands]").exists()).toBe(false);
+    visitor.wrapper.unmount();
   }, 20_000);
 });
