@@ -93,3 +93,7 @@ export * from "./mail/send-questionnaire-emails";
 export * from "./assets/adjust-asset-chunk";
 export * from "./assets/rebuild-asset-chunks";
 export * from "./assets/asset-write-transaction";
+export * from "./asset-search/asset-search-filters";
+export * from "./asset-search/visible-dandisets";
+export * from "./asset-search/search-dandisets-by-assets";
+export * from "./asset-search/list-facet-values";

@@ -21,6 +21,7 @@ import { questionnaireFormRouter } from "./questionnaire/questionnaire-form.rout
 import { adminRouter } from "./admin/admin.router";
 import { auditEventsRouter } from "./admin/audit-events.router";
 import { unembargoRouter } from "./unembargo/unembargo.router";
+import { searchRouter } from "./search/search.router";
 
 /** Slash-less /api paths that exist as such (no APPEND_SLASH redirect). */
 export const EXACT_API_PATHS = new Set<string>(["/openapi.json", "/audit/events/asset"]);
@@ -44,6 +45,8 @@ export function apiRouter(): Router {
   router.use(blobsRouter());
   router.use(publishRouter());
   router.use(jobsAdminRouter());
+  // Before the dandisets router: /dandisets/search/ is not a dandiset id.
+  router.use(searchRouter());
   router.use(dandisetsRouter());
   router.use(versionsRouter());
   router.use(usersRouter());
