@@ -120,8 +120,27 @@ describe("web app", { concurrency: false }, () => {
       `dandi download ${ctx.apiUrl}/api/dandisets/${seeded.id}/versions/draft/`,
     );
     await page.getByText("How to cite").waitFor();
-    await page.getByRole("button", { name: "Show BibTeX" }).click();
+    await page.getByRole("button", { name: "BibTeX" }).click();
     await page.getByText(`@misc{dandi_${seeded.id}_draft`).waitFor();
+    await page.getByRole("button", { name: "RIS" }).click();
+    await page.getByTestId("citation").filter({ hasText: "TY  - DATA" }).waitFor();
+    // The download dialog repeats the exact command, with the manifest link.
+    await page.getByRole("button", { name: "More download options" }).click();
+    assert.equal(
+      await page.getByTestId("download-dialog-command").textContent(),
+      `dandi download ${ctx.apiUrl}/api/dandisets/${seeded.id}/versions/draft/`,
+    );
+    assert.equal(
+      await page.getByRole("link", { name: "asset manifest" }).getAttribute("href"),
+      `${ctx.apiUrl}/api/dandisets/${seeded.id}/versions/draft/assets/`,
+    );
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Share" }).click();
+    assert.equal(
+      await page.getByLabel("Link to this version").inputValue(),
+      `${ctx.webUrl}/dandiset/${seeded.id}/draft`,
+    );
+    await page.keyboard.press("Escape");
     const ld = JSON.parse(await page.locator('script[type="application/ld+json"]').textContent());
     assert.equal(ld["@type"], "Dataset");
     assert.equal(ld.name, "Visual cortex recordings in mice");
@@ -154,6 +173,64 @@ describe("web app", { concurrency: false }, () => {
     await page.getByText("data.txt").waitFor();
     await page.getByRole("link", { name: "root" }).click();
     await page.getByText("README.txt").waitFor();
+    await page.context().close();
+  });
+
+  it("gives owners upload instructions, 'Open with', file deletion and incomplete-upload clearing", async () => {
+    const created = await api(ctx, "POST", "/dandisets/?embargo=false", {
+      name: "Owner tools",
+      metadata: { name: "Owner tools", description: "Files come and go." },
+    });
+    const id = created.identifier;
+    const page = await newPage();
+    await signIn(page, OWNER);
+    await page.goto(`${ctx.webUrl}/dandiset/${id}/draft/files`, { waitUntil: "networkidle" });
+    const commands = await page.getByTestId("upload-commands").textContent();
+    assert.ok(commands.includes(`> dandi download ${ctx.apiUrl}/api/dandisets/${id}/versions/draft/`), commands);
+    assert.ok(commands.includes(`> dandi upload -i ${ctx.apiUrl}`), commands);
+    await shot(page, "files-empty-owner");
+
+    await uploadFile(ctx, id, "sub-01/probe.nwb", "not really NWB\n");
+    await uploadFile(ctx, id, "sub-01/keep.txt", "kept\n");
+    await page.goto(`${ctx.webUrl}/dandiset/${id}/draft/files?location=sub-01`, { waitUntil: "networkidle" });
+    await page.getByRole("button", { name: "Open sub-01/probe.nwb with" }).click();
+    const neurosift = page.getByRole("menuitem", { name: "Neurosift" });
+    await neurosift.waitFor();
+    const href = await neurosift.locator("a").getAttribute("href");
+    assert.equal(
+      href,
+      `https://neurosift.app/nwb?url=${ctx.apiUrl}/api/assets/${(await api(ctx, "GET", `/dandisets/${id}/versions/draft/assets/?path=sub-01/probe.nwb`)).results[0].asset_id}/download/&dandisetId=${id}&dandisetVersion=draft`,
+    );
+    await shot(page, "files-open-with");
+    await page.keyboard.press("Escape");
+    assert.equal(await page.getByRole("button", { name: "Open sub-01/keep.txt with" }).count(), 0);
+
+    await page.getByRole("button", { name: "Delete sub-01/probe.nwb" }).click();
+    await page.getByRole("dialog").getByText("Really delete this file?").waitFor();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    await page.getByText("keep.txt").waitFor();
+    assert.equal(await page.getByText("probe.nwb").count(), 0);
+    const left = await api(ctx, "GET", `/dandisets/${id}/versions/draft/assets/`);
+    assert.deepEqual(
+      left.results.map((a) => a.path),
+      ["sub-01/keep.txt"],
+    );
+
+    // An upload the CLI started but never finished shows on the landing page until cleared.
+    await api(ctx, "POST", "/uploads/initialize/", {
+      contentSize: 10,
+      digest: { algorithm: "dandi:dandi-etag", value: "0123456789abcdef0123456789abcdef-1" },
+      dandiset: id,
+    });
+    await page.goto(`${ctx.webUrl}/dandiset/${id}/draft`, { waitUntil: "networkidle" });
+    await page.getByText("1 upload was started but not finished.").waitFor();
+    await shot(page, "landing-owner");
+    await page.getByRole("button", { name: "Clear incomplete uploads" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Clear" }).click();
+    await page.getByRole("heading", { name: "Incomplete uploads" }).waitFor({ state: "detached" });
+    assert.equal((await api(ctx, "GET", `/dandisets/${id}/uploads/`)).count, 0);
+    assert.deepEqual(page.problems, []);
     await page.context().close();
   });
 
@@ -218,7 +295,15 @@ describe("web app", { concurrency: false }, () => {
     }
     assert.equal(status, "Valid", `draft status ${status}`);
     await page.reload({ waitUntil: "networkidle" });
+    await page.getByText("No validation errors.").waitFor();
     await page.getByRole("button", { name: "Publish", exact: true }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Publish checklist").getByText("Files uploaded").waitFor();
+    await shot(page, "publish-dialog");
+    await dialog.getByLabel("Release notes (optional)").fill("First public release.");
+    assert.ok(await dialog.getByRole("button", { name: "Publish version" }).isDisabled());
+    await dialog.getByLabel("I understand that a published version cannot be changed.").check();
+    await dialog.getByRole("button", { name: "Publish version" }).click();
     await page.waitForURL(/\/dandiset\/\d{6}\/0\.\d{6}\.\d{4}$/, { timeout: 120_000 });
     await page.getByRole("heading", { name: "Visual cortex recordings in mice" }).waitFor();
     const version = page.url().split("/").pop();
@@ -227,6 +312,8 @@ describe("web app", { concurrency: false }, () => {
       .filter({ hasText: `dandi download ${ctx.apiUrl}/api/dandisets/${seeded.id}/versions/${version}/` })
       .waitFor();
     await shot(page, "published");
+    const versions = await api(ctx, "GET", `/dandisets/${seeded.id}/versions/?order=-created`);
+    assert.equal(versions.results.find((v) => v.version === version).release_notes, "First public release.");
     await page.context().close();
   });
 
@@ -263,6 +350,7 @@ describe("web app", { concurrency: false }, () => {
     const anonymous = await fetch(`${ctx.apiUrl}/api/dandisets/${id}/`);
     assert.equal(anonymous.status, 401);
     await page.getByRole("button", { name: "Unembargo" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Unembargo" }).click();
     await page.getByText("This dandiset is now public.").waitFor({ timeout: 120_000 });
     assert.equal((await fetch(`${ctx.apiUrl}/api/dandisets/${id}/`)).status, 200);
     await page.context().close();

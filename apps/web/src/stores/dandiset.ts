@@ -108,11 +108,27 @@ export const useDandisetStore = defineStore("dandiset", () => {
   /** Starts unembargo and polls the dandiset until it is OPEN. */
   async function unembargo(timeoutMs = 300_000): Promise<boolean> {
     if (!dandiset.value) return false;
-    const id = dandiset.value.identifier;
     error.value = null;
     progress.value = "Requesting unembargo…";
     try {
-      await api.unembargoDandiset(id);
+      await api.unembargoDandiset(dandiset.value.identifier);
+    } catch (err) {
+      fail(err);
+      progress.value = null;
+      return false;
+    }
+    return waitForUnembargo(timeoutMs);
+  }
+
+  /**
+   * Polls a dandiset that is UNEMBARGOING (the worker copies its files out of
+   * the embargo) until it is OPEN, reporting progress. Also used when a page
+   * opens on a dandiset whose unembargo started earlier.
+   */
+  async function waitForUnembargo(timeoutMs = 300_000): Promise<boolean> {
+    if (!dandiset.value) return false;
+    const id = dandiset.value.identifier;
+    try {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         dandiset.value = await api.getDandiset(id);
@@ -121,6 +137,8 @@ export const useDandisetStore = defineStore("dandiset", () => {
           progress.value = "This dandiset is now public.";
           return true;
         }
+        if (dandiset.value.embargo_status === "EMBARGOED")
+          throw new Error("Unembargo failed; the dandiset is still embargoed.");
         await sleep(POLL_MS);
       }
       throw new Error("Unembargo is taking longer than expected; reload the page later.");
@@ -147,5 +165,6 @@ export const useDandisetStore = defineStore("dandiset", () => {
     saveOwners,
     publish,
     unembargo,
+    waitForUnembargo,
   };
 });

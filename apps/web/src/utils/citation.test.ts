@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildJsonLd, formatBibtex, formatCitation } from "./citation";
+import { buildJsonLd, formatBibtex, formatCitation, formatCitationAs, formatRis } from "./citation";
 
 const metadata = {
   name: "Mouse V1 & friends",
@@ -48,5 +48,29 @@ describe("citation", () => {
       { "@type": "Person", name: "Doe, Jane" },
       { "@type": "Organization", name: "Lab X" },
     ]);
+  });
+
+  it("writes an RIS record, one author per AU line", () => {
+    expect(formatRis(input).split("\n")).toEqual([
+      "TY  - DATA",
+      "AU  - Doe, Jane",
+      "AU  - Lab X",
+      "TI  - Mouse V1 & friends",
+      "PY  - 2024",
+      "PB  - DANDI Archive",
+      "ET  - 0.240301.0000",
+      "UR  - https://doi.org/10.80507/dandi.000123/0.240301.0000",
+      "DO  - 10.80507/dandi.000123/0.240301.0000",
+      "ER  -",
+    ]);
+    const draft = formatRis({ ...input, version: "draft", metadata: { name: "Draft" } });
+    expect(draft).toContain("UR  - https://web.example/dandiset/000123/draft");
+    expect(draft).not.toContain("DO  -");
+  });
+
+  it("picks the format by name", () => {
+    expect(formatCitationAs("text", input)).toBe(formatCitation(input));
+    expect(formatCitationAs("bibtex", input)).toBe(formatBibtex(input));
+    expect(formatCitationAs("ris", input)).toBe(formatRis(input));
   });
 });

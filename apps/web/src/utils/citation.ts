@@ -72,6 +72,38 @@ export function formatBibtex(input: TCitationInput): string {
   return `@misc{dandi_${identifier}_${version.replace(/\W/g, "_")},\n${body}\n}`;
 }
 
+/** An RIS record (EndNote, Zotero, Mendeley) for the version. */
+export function formatRis(input: TCitationInput): string {
+  const { metadata, identifier, version } = input;
+  const doi = doiOf(metadata);
+  const lines: [string, string][] = [
+    ["TY", "DATA"],
+    ...citedContributors(metadata).map((c): [string, string] => ["AU", c.name!]),
+    ["TI", String(metadata.name ?? `Dandiset ${identifier}`)],
+    ["PY", yearOf(metadata)],
+    ["PB", "DANDI Archive"],
+    ["ET", version],
+    ["UR", doi ? `https://doi.org/${doi}` : versionUrl(input)],
+  ];
+  if (doi) lines.push(["DO", doi]);
+  lines.push(["ER", ""]);
+  return lines.map(([tag, value]) => `${tag}  - ${value}`.trimEnd()).join("\n");
+}
+
+export type TCitationFormat = "text" | "bibtex" | "ris";
+export const CITATION_FORMATS: { value: TCitationFormat; label: string }[] = [
+  { value: "text", label: "Text" },
+  { value: "bibtex", label: "BibTeX" },
+  { value: "ris", label: "RIS" },
+];
+
+/** The citation in one of the offered formats. */
+export function formatCitationAs(format: TCitationFormat, input: TCitationInput): string {
+  if (format === "bibtex") return formatBibtex(input);
+  if (format === "ris") return formatRis(input);
+  return formatCitation(input);
+}
+
 /** schema.org `Dataset` JSON-LD for the page head (search engines, dataset search). */
 export function buildJsonLd(input: TCitationInput): Record<string, unknown> {
   const { metadata, identifier, version } = input;

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { flushPromises, mount } from "@vue/test-utils";
+import { createPinia, setActivePinia } from "pinia";
+import PrimeVue from "primevue/config";
+import { pageOf, startFakeApi, type TFakeApi } from "../test/fake-api";
+import type { TDandiset, TVersionInfo } from "../api/types";
+
+/**
+ * The landing page's owner panels against a local server shaped like the
+ * archive: incomplete uploads (paginated, cleared by DELETE), the publish
+ * checklist and release notes, the validation errors dialog, and following an
+ * unembargo until the dandiset is OPEN.
+ */
+let uploads = Array.from({ length: 13 }, (_, i) => ({
+  created: "2024-05-01T10:00:00.000000Z",
+  blob: `blobs/${i}`,
+  upload_id: `0000000${i}-aaaa-bbbb-cccc-dddddddddddd`.slice(-36),
+  etag: "e",
+  size: 1000 * (i + 1),
+}));
+let embargoPolls = 0;
+let fake: TFakeApi;
+
+beforeAll(async () => {
+  fake = await startFakeApi(({ method, path, query }) => {
+    if (path === "/api/dandisets/000009/uploads/") {
+      if (method === "DELETE") {
+        uploads = [];
+        return { status: 204 };
+      }
+      const page = Number(query.get("page") ?? 1);
+      const size = Number(query.get("page_size") ?? 100);
+      return { body: pageOf(uploads.slice((page - 1) * size, page * size), uploads.length) };
+    }
+    if (path === "/api/dandisets/000009/unembargo/") return { body: undefined };
+    if (path === "/api/dandisets/000009/") {
+      embargoPolls += 1;
+      return { body: { identifier: "000009", embargo_status: embargoPolls < 3 ? "UNEMBARGOING" : "OPEN" } };
+    }
+    return undefined;
+  });
+});
+afterAll(() => fake.close());
+
+const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 5000 });
+const clickInPage = (text: string) =>
+  [...document.body.querySelectorAll<HTMLElement>("button")].find((b) => b.textContent?.trim() === text)!.click();
+const global = () => ({ plugins: [createPinia(), PrimeVue] });
+
+describe("IncompleteUploads", () => {
+  it("lists the uploads a page at a time and clears them after confirming", async () => {
+    const { default: IncompleteUploads } = await import("./IncompleteUploads.vue");
+    const wrapper = mount(IncompleteUploads, {
+      props: { identifier: "000009" },
+      global: global(),
+      attachTo: document.body,
+    });
+    await waitFor(() => expect(wrapper.findAll("li").length).toBe(10));
+    expect(wrapper.text()).toContain("13 uploads were started but not finished");
+    expect(wrapper.text()).toContain("1 / 2");
+    await wrapper
+      .findAll("button")
+      .find((b) => b.text() === "Next")!
+      .trigger("click");
+    await waitFor(() => expect(wrapper.findAll("li").length).toBe(3));
+    expect(fake.requests.at(-1)!.query.get("page")).toBe("2");
+
+    await wrapper
+      .findAll("button")
+      .find((b) => b.text() === "Clear incomplete uploads")!
+      .trigger("click");
+    await waitFor(() => expect(document.body.textContent).toContain("Clear incomplete uploads?"));
+    clickInPage("Clear");
+    await waitFor(() => expect(wrapper.emitted("cleared")).toHaveLength(1));
+    expect(fake.requests.some((r) => r.method === "DELETE" && r.path === "/api/dandisets/000009/uploads/")).toBe(true);
+    // Nothing left: the panel hides itself.
+    await waitFor(() => expect(wrapper.find("section").exists()).toBe(false));
+    wrapper.unmount();
+  });
+});
+
+const info = (over: Partial<TVersionInfo> = {}): TVersionInfo =>
+  ({
+    version: "draft",
+    name: "D",
+    asset_count: 2,
+    size: 10,
+    status: "Valid",
+    created: "",
+    modified: "",
+    contact_person: "",
+    dandiset: {} as TVersionInfo["dandiset"],
+    asset_validation_errors: [],
+    version_validation_errors: [],
+    metadata: {
+      description: "Data",
+      license: ["spdx:CC0-1.0"],
+      contributor: [{ name: "Doe, Jane", roleName: ["dcite:ContactPerson"] }],
+    },
+    ...over,
+  }) as TVersionInfo;
+
+describe("PublishDialog", () => {
+  it("shows the checklist and publishes with release notes only once acknowledged", async () => {
+    const { default: PublishDialog } = await import("./PublishDialog.vue");
+    const wrapper = mount(PublishDialog, {
+      props: { info: info(), visible: true, "onUpdate:visible": () => {} },
+      global: global(),
+      attachTo: document.body,
+    });
+    await waitFor(() => expect(document.body.querySelectorAll("[aria-label='Publish checklist'] li").length).toBe(6));
+    const items = [...document.body.querySelectorAll("[aria-label='Publish checklist'] li")].map((li) => li.className);
+    // Keywords are missing; everything else is there.
+    expect(items).toEqual(["ok", "ok", "ok", "missing", "ok", "ok"]);
+    const submit = [...document.body.querySelectorAll<HTMLButtonElement>("button")].find(
+      (b) => b.textContent?.trim() === "Publish version",
+    )!;
+    expect(submit.disabled).toBe(true);
+    const notes = document.body.querySelector<HTMLTextAreaElement>("#release-notes")!;
+    notes.value = "  First release.  ";
+    notes.dispatchEvent(new Event("input"));
+    const ack = document.body.querySelector<HTMLInputElement>("input[type=checkbox]")!;
+    ack.checked = true;
+    ack.dispatchEvent(new Event("change"));
+    await flushPromises();
+    expect(submit.disabled).toBe(false);
+    submit.click();
+    await flushPromises();
+    expect(wrapper.emitted("publish")).toEqual([["First release."]]);
+    wrapper.unmount();
+  });
+});
+
+describe("ValidationSummary", () => {
+  it("counts the errors and lists them, with file paths, in a dialog", async () => {
+    const { default: ValidationSummary } = await import("./ValidationSummary.vue");
+    const wrapper = mount(ValidationSummary, {
+      props: {
+        status: "Invalid",
+        versionErrors: [{ field: "contributor", message: "A contact person is required" }],
+        assetErrors: [
+          { field: "", message: "Bad NWB", path: "sub-01/a.nwb" },
+          { field: "session_id", message: "Missing", path: "sub-02/b.nwb" },
+        ],
+      },
+      global: global(),
+      attachTo: document.body,
+    });
+    expect(wrapper.text()).toContain("1 metadata error, 2 file errors.");
+    await wrapper.find("button").trigger("click");
+    await waitFor(() => expect(document.body.textContent).toContain("Validation errors"));
+    const text = document.body.textContent!;
+    expect(text).toContain("contributor: A contact person is required");
+    expect(text).toContain("sub-01/a.nwb: Bad NWB");
+    expect(text).toContain("sub-02/b.nwb (session_id): Missing");
+    wrapper.unmount();
+
+    const clean = mount(ValidationSummary, {
+      props: { status: "Valid", versionErrors: [], assetErrors: [] },
+      global: global(),
+    });
+    expect(clean.text()).toContain("No validation errors.");
+    expect(clean.find("button").exists()).toBe(false);
+  });
+});
+
+describe("dandiset store unembargo", () => {
+  it("requests the unembargo and polls until the dandiset is OPEN", async () => {
+    setActivePinia(createPinia());
+    const { useDandisetStore } = await import("../stores/dandiset");
+    const store = useDandisetStore();
+    store.dandiset = { identifier: "000009", embargo_status: "EMBARGOED" } as TDandiset;
+    // Real time: two 2-second polls see UNEMBARGOING, the third OPEN.
+    expect(await store.unembargo()).toBe(true);
+    expect(store.progress).toBe("This dandiset is now public.");
+    expect(store.dandiset?.embargo_status).toBe("OPEN");
+    expect(embargoPolls).toBe(3);
+    expect(fake.requests.filter((r) => r.path === "/api/dandisets/000009/unembargo/").map((r) => r.method)).toEqual([
+      "POST",
+    ]);
+  }, 20_000);
+});
