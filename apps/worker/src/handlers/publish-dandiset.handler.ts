@@ -13,6 +13,7 @@ export const handlePublishDandiset: THandler<"publishDandiset"> = async ({ dandi
     config: deps.config,
     dandisetId,
     userId,
+    onProgress: (step, assets) => deps.logger.info({ job: "publishDandiset", dandisetId, step, assets }, "publishing"),
   });
   const versionId = result.status === "published" ? result.versionId : result.latestVersionId;
   if (versionId !== null) {
