@@ -18,6 +18,15 @@ const routes: RouteRecordRaw[] = [
     meta: { requiresAuth: true },
   },
   {
+    path: "/dandiset/starred",
+    name: "starred-dandisets",
+    component: () => import("./views/DandisetListView.vue"),
+    props: { mode: "starred" },
+    meta: { requiresAuth: true },
+  },
+  // DANDI's search page URL: the public list with that search, empty dandisets included.
+  { path: "/dandiset/search", redirect: (to) => ({ path: "/dandiset", query: { empty: "true", ...to.query } }) },
+  {
     path: "/dandiset/create",
     name: "create-dandiset",
     component: () => import("./views/CreateDandisetView.vue"),
@@ -41,6 +50,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import("./views/DandisetLandingView.vue"),
     props: true,
   },
+  { path: "/search", name: "search", component: () => import("./views/SearchView.vue") },
   { path: "/signin", name: "signin", component: () => import("./views/SignInView.vue") },
   {
     path: "/questionnaire",
