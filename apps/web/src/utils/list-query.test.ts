@@ -12,6 +12,7 @@ describe("list query state", () => {
       empty: true,
       embargoed: true,
       mine: true,
+      starred: true,
     };
     const query = writeListState(state);
     expect(query).toEqual({
@@ -23,6 +24,7 @@ describe("list query state", () => {
       empty: "true",
       embargoed: "true",
       mine: "true",
+      starred: "true",
     });
     expect(readListState(query as Record<string, string>)).toEqual(state);
   });
@@ -50,5 +52,8 @@ describe("list query state", () => {
       user: "me",
     });
     expect(toApiQuery({ ...DEFAULT_LIST_STATE, sort: "id", desc: false }).ordering).toBe("id");
+    // Starred Dandisets: DANDI's `starred=true` filter, left out otherwise.
+    expect(toApiQuery({ ...DEFAULT_LIST_STATE, starred: true }).starred).toBe(true);
+    expect(toApiQuery(DEFAULT_LIST_STATE)).not.toHaveProperty("starred", false);
   });
 });

@@ -27,6 +27,7 @@ export interface TListState {
   empty: boolean;
   embargoed: boolean;
   mine: boolean;
+  starred: boolean;
 }
 
 export const DEFAULT_LIST_STATE: TListState = {
@@ -38,6 +39,7 @@ export const DEFAULT_LIST_STATE: TListState = {
   empty: false,
   embargoed: false,
   mine: false,
+  starred: false,
 };
 
 const first = (value: LocationQuery[string] | undefined): string | undefined =>
@@ -63,6 +65,7 @@ export function readListState(query: LocationQuery, defaults: TListState = DEFAU
     empty: readBool(first(query.empty), defaults.empty),
     embargoed: readBool(first(query.embargoed), defaults.embargoed),
     mine: readBool(first(query.mine), defaults.mine),
+    starred: readBool(first(query.starred), defaults.starred),
   };
 }
 
@@ -73,7 +76,7 @@ export function writeListState(state: TListState, defaults: TListState = DEFAULT
   if (state.sort !== defaults.sort) query.sort = state.sort;
   if (state.desc !== defaults.desc) query.dir = state.desc ? "desc" : "asc";
   if (state.page !== 1) query.page = String(state.page);
-  for (const key of ["drafts", "empty", "embargoed", "mine"] as const) {
+  for (const key of ["drafts", "empty", "embargoed", "mine", "starred"] as const) {
     if (state[key] !== defaults[key]) query[key] = String(state[key]);
   }
   return query;
@@ -90,5 +93,6 @@ export function toApiQuery(state: TListState): TQuery {
     empty: state.empty,
     embargoed: state.embargoed || undefined,
     user: state.mine ? "me" : undefined,
+    starred: state.starred || undefined,
   };
 }
