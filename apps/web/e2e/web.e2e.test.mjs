@@ -263,6 +263,25 @@ describe("web app", { concurrency: false }, () => {
     assert.equal(metadata.name, "Hippocampal ripples in rats");
     assert.deepEqual(metadata.keywords, ["ripples"]);
 
+    // Undo and redo, then metadata downloads as YAML.
+    const title = page.getByLabel("Dandiset title");
+    await title.fill("Temporary title");
+    await page.getByRole("button", { name: "Undo" }).click();
+    assert.equal(await title.inputValue(), "Hippocampal ripples in rats");
+    await page.getByRole("button", { name: "Redo" }).click();
+    assert.equal(await title.inputValue(), "Temporary title");
+    await page.getByRole("button", { name: "Discard changes" }).click();
+    assert.equal(await title.inputValue(), "Hippocampal ripples in rats");
+    const [yamlDownload] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "YAML" }).click(),
+    ]);
+    assert.equal(yamlDownload.suggestedFilename(), `dandiset-${id}-draft.yaml`);
+    const { readFileSync: readYaml } = await import("node:fs");
+    const yamlText = readYaml(await yamlDownload.path(), "utf8");
+    assert.match(yamlText, /^name: Hippocampal ripples in rats$/m);
+    assert.match(yamlText, /^keywords:\n {2}- ripples$/m);
+
     // Unsaved edits are guarded.
     await page.getByLabel("Dandiset title").fill("Unsaved title");
     let asked = false;
@@ -274,6 +293,16 @@ describe("web app", { concurrency: false }, () => {
     await page.waitForTimeout(300);
     assert.ok(asked, "leaving with unsaved changes asks first");
     assert.match(page.url(), /\/metadata$/);
+
+    // The unsaved edit was kept in localStorage: a later visit offers to restore it.
+    await page.waitForTimeout(600);
+    const again = await page.context().newPage();
+    await again.goto(`${ctx.webUrl}/dandiset/${id}/draft/metadata`);
+    await again.getByText("You have unsaved changes from").waitFor();
+    await shot(again, "metadata-restore");
+    await again.getByRole("button", { name: "Restore" }).click();
+    assert.equal(await again.getByLabel("Dandiset title").inputValue(), "Unsaved title");
+    assert.ok(await again.getByRole("button", { name: "Save" }).isEnabled());
     await page.context().close();
   });
 
