@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { load } from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -213,5 +215,31 @@ describe("publishing a version in set-based batches", () => {
 
     await write();
     expect(await files()).toEqual(first);
+  });
+
+  it("aborts its multipart uploads when writing fails half way, and a rerun writes complete files", async () => {
+    const assets = 14_000;
+    const { dandisetId, draftId } = await seedDandisetWithAssets(ctx.prisma, assets);
+    const multipartDir = path.join(ctx.config.LOCAL_STORAGE_DIR, "multipart");
+    const pending = () => (fs.existsSync(multipartDir) ? fs.readdirSync(multipartDir).length : 0);
+    const options = { db: ctx.prisma, storage: ctx.deps.storage, config: ctx.config, versionId: draftId };
+    let started = 0;
+    await expect(
+      writeManifestFiles({
+        ...options,
+        onProgress: (n) => {
+          // Fail as soon as a file has passed its first 8 MiB part: its multipart upload is under way.
+          started = pending();
+          if (started > 0 && n < assets) throw new Error("storage went away");
+        },
+      }),
+    ).rejects.toThrow("storage went away");
+    expect(started).toBeGreaterThan(0);
+    expect(pending()).toBe(0);
+
+    expect(await writeManifestFiles(options)).toEqual({ assets });
+    const prefix = `dandisets/${String(dandisetId).padStart(6, "0")}/draft/`;
+    expect(JSON.parse(await readObject(`${prefix}assets.jsonld`))).toHaveLength(assets);
+    expect(pending()).toBe(0);
   });
 });

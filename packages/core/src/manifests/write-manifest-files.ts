@@ -53,39 +53,45 @@ export async function writeManifestFiles(options: WriteManifestFilesOptions): Pr
   const assetsYaml = writer("assets.yaml", "text/yaml");
   const assetsJson = writer("assets.jsonld", "application/ld+json");
   const collection = writer("collection.jsonld", "application/ld+json");
-  await assetsJson.write("[");
-  await collection.write(
-    `{"@context":${JSON.stringify(metadata["@context"] ?? null)},"id":${JSON.stringify(metadata.id ?? null)},"@type":"prov:Collection","hasMember":[`,
-  );
+  const writers = [assetsYaml, assetsJson, collection];
   let count = 0;
-  // The next page is read while this one is serialised: PostgreSQL and Node work side by side.
-  let next = readAssetPage(db, versionId, null, pageSize);
-  for (;;) {
-    const rows = await next;
-    if (rows.length === 0) break;
-    const last = rows[rows.length - 1]!;
-    next = readAssetPage(db, versionId, { created: last.va_created, assetId: last.id }, pageSize);
-    let yamlChunk = "";
-    let jsonChunk = "";
-    let memberChunk = "";
-    for (const row of rows) {
-      const asset = toAssetRecord(row);
-      const full = buildFullAssetMetadata({ asset, apiUrl: config.DANDI_API_URL, objectUrl });
-      const sep = count === 0 ? "" : ",";
-      yamlChunk += formatYamlSequenceItem(full);
-      jsonChunk += sep + JSON.stringify(full);
-      memberChunk += sep + JSON.stringify(`dandiasset:${asset.assetId}`);
-      count++;
+  try {
+    await assetsJson.write("[");
+    await collection.write(
+      `{"@context":${JSON.stringify(metadata["@context"] ?? null)},"id":${JSON.stringify(metadata.id ?? null)},"@type":"prov:Collection","hasMember":[`,
+    );
+    // The next page is read while this one is serialised: PostgreSQL and Node work side by side.
+    let next = readAssetPage(db, versionId, null, pageSize);
+    for (;;) {
+      const rows = await next;
+      if (rows.length === 0) break;
+      const last = rows[rows.length - 1]!;
+      next = readAssetPage(db, versionId, { created: last.va_created, assetId: last.id }, pageSize);
+      let yamlChunk = "";
+      let jsonChunk = "";
+      let memberChunk = "";
+      for (const row of rows) {
+        const asset = toAssetRecord(row);
+        const full = buildFullAssetMetadata({ asset, apiUrl: config.DANDI_API_URL, objectUrl });
+        const sep = count === 0 ? "" : ",";
+        yamlChunk += formatYamlSequenceItem(full);
+        jsonChunk += sep + JSON.stringify(full);
+        memberChunk += sep + JSON.stringify(`dandiasset:${asset.assetId}`);
+        count++;
+      }
+      await assetsYaml.write(yamlChunk);
+      await assetsJson.write(jsonChunk);
+      await collection.write(memberChunk);
+      onProgress?.(count);
     }
-    await assetsYaml.write(yamlChunk);
-    await assetsJson.write(jsonChunk);
-    await collection.write(memberChunk);
-    onProgress?.(count);
+    if (count === 0) await assetsYaml.write("[]\n");
+    await assetsJson.write("]");
+    await collection.write("]}");
+    await Promise.all([assetsYaml.close(), assetsJson.close(), collection.close()]);
+  } catch (err) {
+    await Promise.all(writers.map((w) => w.abort()));
+    throw err;
   }
-  if (count === 0) await assetsYaml.write("[]\n");
-  await assetsJson.write("]");
-  await collection.write("]}");
-  await Promise.all([assetsYaml.close(), assetsJson.close(), collection.close()]);
   return { assets: count };
 }
 
