@@ -28,6 +28,7 @@ export * from "./stats/get-latest-application-stats";
 export * from "./dandisets/create-dandiset";
 export * from "./dandisets/delete-dandiset";
 export * from "./dandisets/list-dandisets";
+export * from "./dandisets/list-dandisets-json";
 export * from "./dandisets/dandiset-views";
 export * from "./dandisets/star-dandiset";
 export * from "./dandisets/change-dandiset-owners";

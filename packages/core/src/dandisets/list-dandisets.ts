@@ -1,7 +1,6 @@
-import { Prisma, type Db, type User } from "@dandi/db";
-import { buildSearchFilter } from "../search/build-search-filter";
-import { parseSearchQuery } from "../search/parse-search-query";
+import type { Db, Prisma, User } from "@dandi/db";
 import { loadDandisetViews, type TDandisetView } from "./dandiset-views";
+import { planDandisetList } from "./plan-dandiset-list";
 
 export type TDandisetOrderField = "id" | "name" | "modified" | "size" | "stars";
 
@@ -27,60 +26,31 @@ export interface ListDandisetsOptions {
 }
 
 /**
- * DANDI's dandiset list (GET /api/dandisets/, dandi-api.md §7): the visible set
- * filtered and ordered in SQL, counted, and one page loaded. Throws
- * SearchSyntaxError for a bad `search`.
+ * DANDI's dandiset list (GET /api/dandisets/, dandi-api.md §7) as views: the
+ * visible set filtered and ordered in SQL, counted, and one page loaded. Throws
+ * SearchSyntaxError for a bad `search`. GET /api/dandisets/ itself renders its
+ * page in SQL (listDandisetsJson); this form serves callers that add fields.
  */
 export async function listDandisets(
   options: ListDandisetsOptions,
 ): Promise<{ count: number; results: TDandisetView[] }> {
-  const { db, user } = options;
-  const userId = user?.id ?? -1;
-  const where: Prisma.Sql[] = [];
-  const joins: Prisma.Sql[] = [];
-
-  if (options.mine) where.push(Prisma.sql`d.id IN (SELECT dandiset_id FROM dandiset_owners WHERE user_id = ${userId})`);
-  if (!options.embargoed) {
-    where.push(Prisma.sql`d.embargo_status = 'OPEN'`);
-  } else if (!(user?.isSuperuser && user.isActive)) {
-    where.push(
-      Prisma.sql`(d.embargo_status = 'OPEN' OR d.id IN (SELECT dandiset_id FROM dandiset_owners WHERE user_id = ${userId}))`,
-    );
-  }
-  if (!options.draft)
-    where.push(Prisma.sql`EXISTS (SELECT 1 FROM versions pv WHERE pv.dandiset_id = d.id AND pv.version <> 'draft')`);
-  if (options.search) where.push(...buildSearchFilter(parseSearchQuery(options.search)));
-  if (options.conditions) where.push(...options.conditions);
-  if (options.starred)
-    joins.push(Prisma.sql`JOIN dandiset_stars st ON st.dandiset_id = d.id AND st.user_id = ${userId}`);
-
-  const field = options.ordering?.field;
-  // The latest version's name/modified/size/asset_count are kept on the dandiset by a
-  // trigger on versions (migration 20261122173500), so these are index scans.
-  if (!options.empty) where.push(Prisma.sql`d.latest_asset_count > 0`);
-
-  // Ties are broken by id in the same direction, so one index serves both directions.
-  const dir = options.ordering?.descending ? Prisma.sql`DESC` : Prisma.sql`ASC`;
-  let orderBy: Prisma.Sql;
-  if (options.starred && !field) orderBy = Prisma.sql`st.created DESC, d.id`;
-  else if (field === "id") orderBy = Prisma.sql`d.id ${dir}`;
-  else if (field === "name") orderBy = Prisma.sql`d.latest_name ${dir}, d.id ${dir}`;
-  else if (field === "modified") orderBy = Prisma.sql`d.latest_modified ${dir}, d.id ${dir}`;
-  else if (field === "size") orderBy = Prisma.sql`d.latest_size ${dir}, d.id ${dir}`;
-  // dandisets.star_count is kept by a trigger on dandiset_stars (migration 20261122175500).
-  else if (field === "stars") orderBy = Prisma.sql`d.star_count ${dir}, d.id ${dir}`;
-  else orderBy = Prisma.sql`d.created, d.id`;
-
-  const from = Prisma.sql`FROM dandisets d ${joins.length ? Prisma.join(joins, " ") : Prisma.empty}
-    ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}`;
+  const { db } = options;
+  const plan = await planDandisetList(options);
+  const { from, orderBy } = plan.page;
   // Counted apart from the page, so that the page query can stop after `limit` rows.
-  const [rows, [counted]] = await Promise.all([
+  const [rows, count] = await Promise.all([
     db.$queryRaw<
       { id: number }[]
     >`SELECT d.id ${from} ORDER BY ${orderBy} LIMIT ${options.limit} OFFSET ${options.offset}`,
-    db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total ${from}`,
+    plan.count ??
+      db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total ${plan.counting.from}`.then(([c]) =>
+        Number(c?.total ?? 0),
+      ),
   ]);
-  const count = Number(counted?.total ?? 0);
-  const results = await loadDandisetViews(db, { ids: rows.map((r) => r.id), userId: user?.id, published: "max-id" });
+  const results = await loadDandisetViews(db, {
+    ids: rows.map((r) => r.id),
+    userId: options.user?.id,
+    published: "max-id",
+  });
   return { count, results };
 }

@@ -28,6 +28,26 @@ function isTokenWord(word: string): boolean {
   return /^[A-Za-z0-9]+$/.test(word.normalize("NFD").replace(/\p{M}/gu, ""));
 }
 
+/** Whether any free-text word of a search is answered by the token postings. */
+export function hasTokenWords(parsed: TParsedSearch): boolean {
+  return parsed.freeText.some(isTokenWord);
+}
+
+/**
+ * How a free-text word answered by the token postings restricts `d`:
+ * - "lookup": the matching ids are collected first (an InitPlan) and looked up
+ *   by id; best when few dandisets match.
+ * - "scan": a semi-join against the postings, which the planner runs as a hash
+ *   join (counting) or as a probe per row while walking the list's order
+ *   (a page that stops after `limit` rows); best when most dandisets match.
+ */
+export type TFreeTextStrategy = "lookup" | "scan";
+
+export interface BuildSearchFilterOptions {
+  /** Default "lookup". */
+  freeText?: TFreeTextStrategy;
+}
+
 /** Python's re.escape, for the jsonpath like_regex value. */
 function escapeRegex(value: string): string {
   return value.replace(/[^A-Za-z0-9_]/g, (c) => (/\s/.test(c) && c !== " " ? c : `\\${c}`));
@@ -47,7 +67,7 @@ function parseDate(operator: string, value: string): Date {
  * free text over any version's metadata (versions.search_text, the stored
  * dandi_search_text, through its trigram index), and DANDI's operators. Throws SearchSyntaxError on bad values.
  */
-export function buildSearchFilter(parsed: TParsedSearch): Prisma.Sql[] {
+export function buildSearchFilter(parsed: TParsedSearch, options: BuildSearchFilterOptions = {}): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
   const summary: Prisma.Sql[] = [];
   for (const { key, value: rawValue } of parsed.operators) {
@@ -108,8 +128,13 @@ export function buildSearchFilter(parsed: TParsedSearch): Prisma.Sql[] {
     );
   }
   for (const word of parsed.freeText) {
-    if (isTokenWord(word)) {
+    if (isTokenWord(word) && options.freeText === "scan") {
       // Same result as the LIKE below, through the token vocabulary and its postings.
+      // The matching token ids are an InitPlan (a handful of rows), the postings a semi-join.
+      conditions.push(Prisma.sql`d.id IN (SELECT p.dandiset_id FROM dandiset_search_tokens p
+        WHERE p.token_id = ANY (ARRAY(SELECT st.id FROM search_tokens st
+          WHERE st.token LIKE '%' || lower(public.unaccent(${word})) || '%')))`);
+    } else if (isTokenWord(word)) {
       // ARRAY(...) runs once (an InitPlan): the planner cannot misjudge a semi-join
       // against postings whose match count it underestimates by orders of magnitude.
       conditions.push(Prisma.sql`d.id = ANY (ARRAY(

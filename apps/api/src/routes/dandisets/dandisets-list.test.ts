@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import request from "supertest";
+import { buildSearchFilter, loadDandisetViews, parseSearchQuery } from "@dandi/core";
+import { Prisma } from "@dandi/db";
 import { buildUser } from "@dandi/testing";
 import { createTestContext } from "../../../test/context";
+import { presentDandisetListItem } from "./dandisets.presenter";
 
 const ctx = await createTestContext();
 const auth = (token: string) => ({ Authorization: `token ${token}` });
@@ -205,5 +208,130 @@ describe("search", () => {
     expect(ids((await list("?search=species:musculus")).body)).toEqual([d]);
     expect(ids((await list("?search=owner:ann%20created_after:2000-01-01")).body)).toContain(d);
     expect(ids((await list("?search=created_before:2000-01-01")).body)).toEqual([]);
+  });
+});
+
+/** The page the JS presenter would write for `ids`, serialised as the app serialises JSON. */
+async function presentedPage(idsInOrder: number[], userId: number | undefined) {
+  const views = await loadDandisetViews(ctx.prisma, { ids: idsInOrder, userId, published: "max-id" });
+  const page = { count: idsInOrder.length, next: null, previous: null, results: views.map(presentDandisetListItem) };
+  return JSON.stringify(page, (_key, value: unknown) => (typeof value === "bigint" ? Number(value) : value));
+}
+
+describe("the page rendered in SQL", () => {
+  it("is byte for byte what the JS presenter writes, escapes included", async () => {
+    const { user: caller, token } = await buildUser(ctx.prisma);
+    const tricky = 'Quote " back\\slash \n line \t tab \u0001 ctrl \u2028 sep émoji 🧠 </script>';
+    const a = await make("Rendered one", { description: "wordrendered" });
+    const b = await make("Rendered two", { description: "wordrendered" }, "?embargo=true");
+    await ctx.prisma.dandisetOwner.create({ data: { dandisetId: Number(b), userId: caller.id } });
+    await ctx.prisma.version.updateMany({ where: { dandisetId: Number(a) }, data: { name: tricky, size: 2n ** 40n } });
+    await ctx.prisma.$executeRaw`UPDATE versions SET metadata = metadata || ${JSON.stringify({
+      contributor: [{ name: 'O"Brien, \\ Ann', roleName: ["dcite:ContactPerson"] }],
+    })}::jsonb WHERE dandiset_id = ${Number(b)}`;
+    // Two published versions: the list shows the one with the highest id.
+    await publish(a, "0.240101.1200", { schemaVersion: "0.7.0", description: "wordrendered" });
+    await publish(a, "0.230101.1200", { schemaVersion: "0.7.0", description: "wordrendered" });
+    await request(ctx.app).post(`/api/dandisets/${a}/star/`).set(auth(token)).expect(200);
+    // Microseconds, which the API drops (formatTimestamp renders milliseconds and "000").
+    await ctx.prisma.$executeRaw`UPDATE dandisets SET modified = '2024-01-02T03:04:05.678999Z' WHERE id = ${Number(a)}`;
+    await ctx.prisma
+      .$executeRaw`UPDATE versions SET created = '2024-01-02T03:04:05.000999Z' WHERE dandiset_id = ${Number(b)}`;
+    // A seven-digit identifier is not cut to six.
+    const big = await ctx.prisma.dandiset.create({ data: { id: 1234567 } });
+    await ctx.prisma.version.create({
+      data: { dandisetId: big.id, version: "draft", name: "Big", metadata: { description: "wordrendered" } },
+    });
+
+    const expected = [Number(a), Number(b), big.id];
+    const res = await list("?search=wordrendered&embargoed=true&ordering=id", token);
+    expect(res.text).toBe(await presentedPage(expected, caller.id));
+    expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(res.body.results[0]).toMatchObject({
+      is_starred: true,
+      star_count: 1,
+      most_recent_published_version: { version: "0.230101.1200" },
+    });
+    expect(res.body.results[1].contact_person).toBe('O"Brien, \\ Ann');
+    expect(res.body.results[0].modified).toBe("2024-01-02T03:04:05.678000Z");
+    expect(res.body.results[2].identifier).toBe("1234567");
+    // Anonymous: no embargoed dandiset, nothing starred; the same bytes as the presenter.
+    const anonymous = await list("?search=wordrendered&ordering=id");
+    expect(anonymous.text).toBe(await presentedPage([Number(a), big.id], undefined));
+    // Without a search (count and page in one statement), and past the last item.
+    expect(ids((await list("?ordering=-id&page_size=2", token)).body)).toEqual(["1234567", a]);
+    const withEmbargoed = (await list("?ordering=-id&page_size=2&embargoed=true", token)).body;
+    expect(ids(withEmbargoed)).toEqual(["1234567", b]);
+    expect(withEmbargoed.next).toMatch(/page=2&page_size=2$/);
+    await request(ctx.app).get("/api/dandisets/?page=1000").expect(404);
+    await ctx.prisma.dandiset.delete({ where: { id: big.id } });
+  });
+});
+
+describe("search plans", () => {
+  const ordered = async (q: string) => {
+    const rows = await ctx.prisma.$queryRaw<{ id: number }[]>`SELECT d.id FROM dandisets d WHERE ${Prisma.join(
+      buildSearchFilter(parseSearchQuery(q), { freeText: "lookup" }),
+      " AND ",
+    )} ORDER BY d.id`;
+    const scanned = await ctx.prisma.$queryRaw<{ id: number }[]>`SELECT d.id FROM dandisets d WHERE ${Prisma.join(
+      buildSearchFilter(parseSearchQuery(q), { freeText: "scan" }),
+      " AND ",
+    )} ORDER BY d.id`;
+    return { lookup: rows.map((r) => r.id), scan: scanned.map((r) => r.id) };
+  };
+
+  it("looking matches up and scanning the postings find the same dandisets", async () => {
+    for (const q of ["neural", "neural mouse", "NEURAL zoltan", "rendered", "nothingmatches", "ordered"]) {
+      const { lookup, scan } = await ordered(q);
+      expect(scan, q).toEqual(lookup);
+    }
+    expect((await ordered("neural")).scan.length).toBeGreaterThan(1);
+  });
+
+  it("pages a word found in more than 1,000 dandisets in order, ties by id, without embargoed ones", async () => {
+    // 1,200 dandisets and their drafts in one statement (the version triggers are
+    // set-based); every 100th embargoed; names repeat so that ordering=name has ties.
+    const [row] = await ctx.prisma.$queryRaw<{ made: number[] }[]>`
+      WITH made AS (
+        INSERT INTO dandisets (embargo_status, created)
+        SELECT (CASE WHEN g % 100 = 0 THEN 'EMBARGOED' ELSE 'OPEN' END)::"EmbargoStatus", now() - g * interval '1 minute'
+        FROM generate_series(1, 1200) g RETURNING id),
+      drafts AS (
+        INSERT INTO versions (dandiset_id, version, name, metadata)
+        SELECT id, 'draft', 'Common ' || (id % 7), '{"description": "widespreadword everywhere"}'::jsonb FROM made)
+      SELECT array_agg(id) AS made FROM made`;
+    const made = row!.made;
+    const visible = await ctx.prisma.$queryRaw<{ id: number; name: string }[]>`
+      SELECT d.id, d.latest_name AS name FROM dandisets d WHERE d.id = ANY(${made}) AND d.embargo_status = 'OPEN'`;
+    expect(visible).toHaveLength(1188);
+    const id6 = (id: number) => String(id).padStart(6, "0");
+
+    const page1 = (await list("?search=widespreadword")).body;
+    expect(page1.count).toBe(1188);
+    const byCreated = await ctx.prisma.$queryRaw<{ id: number }[]>`
+      SELECT id FROM dandisets WHERE id = ANY(${made}) AND embargo_status = 'OPEN' ORDER BY created, id LIMIT 100`;
+    expect(ids(page1)).toEqual(byCreated.map((r) => id6(r.id)));
+
+    // Every page of ordering=-name, concatenated, is the whole set in (name, id) descending order.
+    const byName = [...visible]
+      .sort((x, y) => (x.name === y.name ? y.id - x.id : x.name < y.name ? 1 : -1))
+      .map((r) => id6(r.id));
+    const pages: string[] = [];
+    for (let p = 1; p <= 3; p++)
+      pages.push(...ids((await list(`?search=widespreadword&ordering=-name&page=${p}&page_size=400`)).body));
+    expect(pages).toEqual(byName);
+
+    // The owner of an embargoed one sees it with embargoed=true; others never do.
+    const { user: keeper, token } = await buildUser(ctx.prisma);
+    const embargoedId = (
+      await ctx.prisma.dandiset.findFirstOrThrow({ where: { id: { in: made }, embargoStatus: "EMBARGOED" } })
+    ).id;
+    await ctx.prisma.dandisetOwner.create({ data: { dandisetId: embargoedId, userId: keeper.id } });
+    expect((await list("?search=widespreadword&embargoed=true", token)).body.count).toBe(1189);
+    expect((await list("?search=widespreadword&embargoed=true", owner.token)).body.count).toBe(1188);
+    const mine = (await list("?search=widespreadword&user=me&embargoed=true", token)).body;
+    expect(ids(mine)).toEqual([id6(embargoedId)]);
+    expect((await list("?search=widespreadword%20nothingelse")).body).toMatchObject({ count: 0, results: [] });
   });
 });

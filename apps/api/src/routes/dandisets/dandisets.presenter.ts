@@ -1,6 +1,7 @@
 import type { TDandisetView, TVersionSummary } from "@dandi/core";
 import { formatDandisetIdentifier } from "@dandi/core";
 import type { Upload, User } from "@dandi/db";
+import type { Page } from "../../lib/pagination";
 import { formatTimestamp } from "../../lib/time";
 
 /** DandisetVersionSerializer: a version inside a DandisetList item. */
@@ -62,6 +63,16 @@ export function presentDandisetListItem(d: TDandisetView) {
     most_recent_published_version: presentListVersion(d.publishedVersion),
     draft_version: presentListVersion(d.draftVersion),
   };
+}
+
+/**
+ * The list page as JSON text: the {count, next, previous} envelope around
+ * `resultsJson`, the page's DandisetList items already rendered by
+ * listDandisetsJson (the same fields and key order as presentDandisetListItem).
+ */
+export function presentDandisetListPage(page: Page<never>, resultsJson: string): string {
+  const envelope = JSON.stringify({ count: page.count, next: page.next, previous: page.previous });
+  return `${envelope.slice(0, -1)},"results":[${resultsJson}]}`;
 }
 
 /** DandisetDetail (retrieve and create). */

@@ -6,7 +6,7 @@ import {
   createDandiset,
   deleteDandiset,
   listDandisetUploads,
-  listDandisets,
+  listDandisetsJson,
   loadDandisetViews,
   starDandiset,
   formatDandisetIdentifier,
@@ -18,7 +18,7 @@ import { buildPage, readPageParams } from "../../lib/pagination";
 import { parseOrThrow } from "../../lib/validate";
 import { readListDandisetsOptions, withSearchErrors } from "./list-options";
 import { findDandiset, findReadableDandiset, requireOwner } from "./dandiset-access";
-import { presentDandisetDetail, presentDandisetListItem, presentOwner, presentUpload } from "./dandisets.presenter";
+import { presentDandisetDetail, presentDandisetListPage, presentOwner, presentUpload } from "./dandisets.presenter";
 import {
   ZCreateDandisetBodySchema,
   ZCreateDandisetQuerySchema,
@@ -144,8 +144,8 @@ export function dandisetsRouter(): Router {
 
   router.get("/dandisets/", async (req, res) => {
     const { options, page } = readListDandisetsOptions(req);
-    const { count, results } = await withSearchErrors(() => listDandisets(options));
-    res.json(buildPage(req, page, count, results.map(presentDandisetListItem)));
+    const { count, resultsJson } = await withSearchErrors(() => listDandisetsJson(options));
+    res.type("json").send(presentDandisetListPage(buildPage(req, page, count, []), resultsJson));
   });
 
   router.post("/dandisets/", async (req, res) => {
