@@ -9,6 +9,8 @@ export default defineConfig({
   target: "node20",
   sourcemap: true,
   clean: true,
+  // Each lazily imported job handler becomes its own chunk, loaded on the job's first run.
+  splitting: true,
   noExternal: [/^@dandi\//],
   // npm packages that only workspace packages depend on (argon2, the Prisma adapter) stay external too.
   esbuildPlugins: [workspaceBundlePlugin(import.meta.dirname)],

@@ -1,12 +1,12 @@
 import { pino, type Logger } from "pino";
 import { createPrisma, type PrismaClient } from "@dandi/db";
 import {
-  SchemaCatalog,
   createAccessLogSource,
   createMailer,
   createStorage,
   type AccessLogSource,
   type Mailer,
+  type SchemaCatalog,
   type Storage,
   type TConfig,
 } from "@dandi/core";
@@ -17,7 +17,11 @@ export interface WorkerDeps {
   config: TConfig;
   prisma: PrismaClient;
   logger: Logger;
-  schemas: SchemaCatalog;
+  /**
+   * DANDI's JSON Schemas, loaded and compiled on first use: only validation
+   * needs them, so a `checksum-worker` never pays for the validator.
+   */
+  schemas(): Promise<SchemaCatalog>;
   storage: Storage;
   jobs: JobsClient;
   mailer: Mailer;
@@ -26,13 +30,22 @@ export interface WorkerDeps {
 }
 
 /** Builds the worker's dependencies from a parsed config. */
-export async function buildWorkerDeps(config: TConfig, overrides: Partial<WorkerDeps> = {}): Promise<WorkerDeps> {
+export async function buildWorkerDeps(
+  config: TConfig,
+  overrides: Partial<Omit<WorkerDeps, "schemas">> & { schemas?: SchemaCatalog } = {},
+): Promise<WorkerDeps> {
   const logger = overrides.logger ?? pino({ level: config.LOG_LEVEL });
+  let schemas: Promise<SchemaCatalog> | undefined = overrides.schemas && Promise.resolve(overrides.schemas);
   return {
     config,
     logger,
     prisma: overrides.prisma ?? createPrisma({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-    schemas: overrides.schemas ?? (await SchemaCatalog.load(config)),
+    schemas: () => {
+      // A failed load (e.g. a missing schemas/ folder) is retried by the next job instead of being cached.
+      schemas ??= import("./schema-catalog").then((m) => m.loadSchemaCatalog(config));
+      schemas.catch(() => (schemas = undefined));
+      return schemas;
+    },
     storage: overrides.storage ?? createStorage(config),
     mailer: overrides.mailer ?? createMailer({ config, logger }),
     jobs: overrides.jobs ?? new JobsClient({ redisUrl: config.REDIS_URL, prefix: config.JOBS_PREFIX }),

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { jobsOfQueue, parsePayload, redisOptionsFromUrl, type TJobName, type TQueueName } from "@dandi/jobs";
 import type { WorkerDeps } from "./deps";
-import { HANDLERS } from "./handlers";
+import { loadHandler } from "./handlers";
 import type { THandler } from "./handlers/handler";
 import { upsertSchedules } from "./schedules";
 
@@ -62,8 +62,9 @@ async function runJob(job: Job, queue: TQueueName, deps: WorkerDeps) {
   } catch (err) {
     throw new UnrecoverableError(`invalid payload: ${(err as Error).message}`);
   }
+  const handler = (await loadHandler(name)) as THandler<typeof name>;
   const started = Date.now();
-  const result = await (HANDLERS[name] as THandler<typeof name>)(payload as never, deps);
+  const result = await handler(payload as never, deps);
   deps.logger.info({ job: name, id: job.id, status: result.status, ms: Date.now() - started }, "job done");
   // A "failed" result is final: retrying cannot help, but admins must see it among the failed jobs.
   if (result.status === "failed") throw new UnrecoverableError(JSON.stringify(result.detail ?? "failed"));

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
-import type { LocalStorage } from "@dandi/core";
+import { computeDandiEtag, type LocalStorage } from "@dandi/core";
 import { upsertSchedules } from "../src/schedules";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -60,6 +60,38 @@ describe("checksum and validation jobs", () => {
       assets: await ctx.prisma.asset.count(),
       modified: after.modified,
     }).toEqual(before);
+  });
+
+  it("hashes a blob uploaded in DANDI's parts (storage ETag = dandi-etag) across many read buffers", async () => {
+    const storage = ctx.deps.storage as LocalStorage;
+    const content = Buffer.alloc(6 * 1024 * 1024 + 12_344);
+    for (let i = 0; i + 4 <= content.length; i += 4) content.writeUInt32LE(Math.imul(i, 2654435761) >>> 0, i);
+    const uuid = randomUUID();
+    const key = `blobs/${uuid.slice(0, 3)}/${uuid.slice(3, 6)}/${uuid}`;
+    const uploadId = await storage.createMultipartUpload(key, { embargoed: false });
+    const partEtag = await storage.uploadPart(uploadId, 1, Readable.from([content]), content.length);
+    const { etag } = await storage.completeMultipartUpload(
+      uploadId,
+      `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>"${partEtag}"</ETag></Part></CompleteMultipartUpload>`,
+    );
+    const blob = await ctx.prisma.assetBlob.create({
+      data: { blobId: uuid, key, etag: computeDandiEtag(content), size: BigInt(content.length) },
+    });
+    expect(etag).toBe(blob.etag);
+    await ctx.deps.jobs.enqueue("computeBlobSha256", { blobId: blob.id.toString() });
+    await waitForIdle(ctx.deps);
+    expect((await ctx.prisma.assetBlob.findUniqueOrThrow({ where: { id: blob.id } })).sha256).toBe(sha256Of(content));
+  });
+
+  it("refuses a blob whose stored size differs from its row", async () => {
+    const content = Buffer.from("short");
+    const blob = await buildBlob(ctx.deps, content);
+    await ctx.prisma.assetBlob.update({ where: { id: blob.id }, data: { size: 6n } });
+    await ctx.deps.jobs.enqueue("computeBlobSha256", { blobId: blob.id.toString() });
+    await waitForIdle(ctx.deps);
+    expect((await ctx.prisma.assetBlob.findUniqueOrThrow({ where: { id: blob.id } })).sha256).toBeNull();
+    const failed = await ctx.deps.jobs.listFailed(0, 50);
+    expect(failed.jobs.find((j) => j.id === `sha256-${blob.id}`)?.failedReason).toContain("size 5 differs");
   });
 
   it("refuses a blob whose content does not match its dandi-etag and shows the failure to admins", async () => {

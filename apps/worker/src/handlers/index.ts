@@ -1,35 +1,41 @@
 import type { TJobName } from "@dandi/jobs";
 import type { THandler } from "./handler";
-import { handleComputeBlobSha256 } from "./compute-blob-sha256.handler";
-import { handleComputeStats } from "./compute-stats.handler";
-import { handleSweepEmbargoes, handleUnembargoDandiset } from "./embargo.handler";
-import { handleSendPendingUsersDigest } from "./pending-users-digest.handler";
-import { handleProcessAccessLog } from "./process-access-log.handler";
-import { handlePublishDandiset } from "./publish-dandiset.handler";
-import { handleRegisterDoi } from "./register-doi.handler";
-import { handleSweepAccessLogs } from "./sweep-access-logs.handler";
-import { handleSweepExpiredUploads } from "./sweep-expired-uploads.handler";
-import { handleSweepOrphanedBlobs } from "./sweep-orphaned-blobs.handler";
-import { handleSweepValidation } from "./sweep-validation.handler";
-import { handleValidateAsset } from "./validate-asset.handler";
-import { handleValidateVersion } from "./validate-version.handler";
-import { handleWriteManifests } from "./write-manifests.handler";
 
-/** One handler per job definition; the type makes a missing one a compile error. */
-export const HANDLERS: { [N in TJobName]: THandler<N> } = {
-  computeBlobSha256: handleComputeBlobSha256,
-  validateAsset: handleValidateAsset,
-  validateVersion: handleValidateVersion,
-  publishDandiset: handlePublishDandiset,
-  writeManifests: handleWriteManifests,
-  registerDoi: handleRegisterDoi,
-  computeStats: handleComputeStats,
-  sweepValidation: handleSweepValidation,
-  sweepExpiredUploads: handleSweepExpiredUploads,
-  sweepOrphanedBlobs: handleSweepOrphanedBlobs,
-  sweepAccessLogs: handleSweepAccessLogs,
-  processAccessLog: handleProcessAccessLog,
-  unembargoDandiset: handleUnembargoDandiset,
-  sweepEmbargoes: handleSweepEmbargoes,
-  sendPendingUsersDigest: handleSendPendingUsersDigest,
+/**
+ * One loader per job definition (the type makes a missing one a compile error).
+ * Handlers are imported on a job's first run, so a process only loads the code
+ * (and the npm packages behind it) of the jobs it actually runs: the
+ * `checksum-worker` never loads the JSON Schema validator, the mailer or the
+ * manifest writers. The bundle splits each handler into its own chunk.
+ */
+export const HANDLER_LOADERS: { [N in TJobName]: () => Promise<THandler<N>> } = {
+  computeBlobSha256: async () => (await import("./compute-blob-sha256.handler")).handleComputeBlobSha256,
+  validateAsset: async () => (await import("./validate-asset.handler")).handleValidateAsset,
+  validateVersion: async () => (await import("./validate-version.handler")).handleValidateVersion,
+  publishDandiset: async () => (await import("./publish-dandiset.handler")).handlePublishDandiset,
+  writeManifests: async () => (await import("./write-manifests.handler")).handleWriteManifests,
+  registerDoi: async () => (await import("./register-doi.handler")).handleRegisterDoi,
+  computeStats: async () => (await import("./compute-stats.handler")).handleComputeStats,
+  sweepValidation: async () => (await import("./sweep-validation.handler")).handleSweepValidation,
+  sweepExpiredUploads: async () => (await import("./sweep-expired-uploads.handler")).handleSweepExpiredUploads,
+  sweepOrphanedBlobs: async () => (await import("./sweep-orphaned-blobs.handler")).handleSweepOrphanedBlobs,
+  sweepAccessLogs: async () => (await import("./sweep-access-logs.handler")).handleSweepAccessLogs,
+  processAccessLog: async () => (await import("./process-access-log.handler")).handleProcessAccessLog,
+  unembargoDandiset: async () => (await import("./embargo.handler")).handleUnembargoDandiset,
+  sweepEmbargoes: async () => (await import("./embargo.handler")).handleSweepEmbargoes,
+  sendPendingUsersDigest: async () => (await import("./pending-users-digest.handler")).handleSendPendingUsersDigest,
 };
+
+const loaded = new Map<TJobName, Promise<THandler<TJobName>>>();
+
+/** The handler of a job, imported once per process. */
+export function loadHandler<N extends TJobName>(name: N): Promise<THandler<N>> {
+  let handler = loaded.get(name);
+  if (!handler) {
+    handler = (HANDLER_LOADERS[name] as () => Promise<THandler<TJobName>>)();
+    // A failed import is retried on the next job instead of being cached.
+    handler.catch(() => loaded.delete(name));
+    loaded.set(name, handler);
+  }
+  return handler as Promise<THandler<N>>;
+}

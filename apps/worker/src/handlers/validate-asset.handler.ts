@@ -5,7 +5,7 @@ import type { THandler } from "./handler";
 export const handleValidateAsset: THandler<"validateAsset"> = async ({ assetId }, deps) => {
   const result = await validateAssetMetadata({
     db: deps.prisma,
-    schemas: deps.schemas,
+    schemas: await deps.schemas(),
     storage: deps.storage,
     config: deps.config,
     assetId: BigInt(assetId),

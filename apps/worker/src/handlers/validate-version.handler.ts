@@ -5,7 +5,7 @@ import type { THandler } from "./handler";
 export const handleValidateVersion: THandler<"validateVersion"> = async ({ versionId }, deps) => {
   const result = await validateVersionMetadata({
     db: deps.prisma,
-    schemas: deps.schemas,
+    schemas: await deps.schemas(),
     config: deps.config,
     versionId,
   });

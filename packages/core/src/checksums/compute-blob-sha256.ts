@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@dandi/db";
+import { LocalStorage } from "../storage/local-storage";
 import type { Storage } from "../storage/storage";
-import { hashStream } from "./hash-stream";
+import { hashFile, hashStream, type HashOptions, type StreamDigests } from "./hash-stream";
 
 export interface ComputeBlobSha256Options {
   db: PrismaClient;
@@ -16,9 +17,15 @@ export type TComputeBlobSha256Result =
 
 /**
  * DANDI's calculate_sha256: streams the blob from storage, checks its size and
- * dandi-etag against the row while hashing, and stores the SHA-256 (exposed as
+ * dandi-etag against the row, and stores the SHA-256 (exposed as
  * digest["dandi:sha2-256"]). Returns the Pending assets that use the blob, whose
  * validation could not start before. Safe to run twice: a stored hash is kept.
+ *
+ * The dandi-etag is S3's multipart ETag, which the storage itself computed from
+ * the bytes it received (an MD5 per part). When the stored object's ETag equals
+ * the row's, the content is the uploaded content and only SHA-256 is computed;
+ * otherwise (an object written some other way) the etag is recomputed from the
+ * bytes while hashing, which doubles the CPU work.
  */
 export async function computeBlobSha256(options: ComputeBlobSha256Options): Promise<TComputeBlobSha256Result> {
   const { db, storage, blobId } = options;
@@ -27,12 +34,21 @@ export async function computeBlobSha256(options: ComputeBlobSha256Options): Prom
   let sha256 = blob.sha256;
   let status: "computed" | "already-computed" = "already-computed";
   if (!sha256) {
-    const stream = await storage.getObjectStream(blob.key);
-    const digests = await hashStream(stream, Number(blob.size));
+    const stored = await storage.headObject(blob.key);
+    // Thrown (and retried): the object may be missing for a moment on an eventually consistent store.
+    if (!stored) throw new Error(`object ${blob.key} of blob ${blob.blobId} is not in storage`);
+    if (stored.size !== Number(blob.size)) {
+      return { status: "mismatch", reason: `stored size ${stored.size} differs from recorded ${blob.size}` };
+    }
+    const storageEtagMatches = stored.etag === blob.etag;
+    const digests = await readDigests(storage, blob.key, {
+      expectedSize: Number(blob.size),
+      etag: !storageEtagMatches,
+    });
     if (digests.size !== Number(blob.size)) {
       return { status: "mismatch", reason: `size ${digests.size} differs from recorded ${blob.size}` };
     }
-    if (digests.dandiEtag !== blob.etag) {
+    if (!storageEtagMatches && digests.dandiEtag !== blob.etag) {
       return { status: "mismatch", reason: `dandi-etag ${digests.dandiEtag} differs from recorded ${blob.etag}` };
     }
     sha256 = digests.sha256;
@@ -42,4 +58,10 @@ export async function computeBlobSha256(options: ComputeBlobSha256Options): Prom
   }
   const assets = await db.asset.findMany({ where: { blobId, status: "Pending" }, select: { id: true } });
   return { status, sha256, pendingAssetIds: assets.map((a) => a.id) };
+}
+
+/** Local files are read into reused buffers; other storage is streamed. */
+async function readDigests(storage: Storage, key: string, options: HashOptions): Promise<StreamDigests> {
+  if (storage instanceof LocalStorage) return hashFile(storage.objectPath(key), options);
+  return hashStream(await storage.getObjectStream(key), options);
 }

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Logger } from "pino";
 import type { TConfig } from "../config";
 
@@ -31,12 +31,15 @@ export interface CreateMailerOptions {
 
 /**
  * A mailer over SMTP (nodemailer) when SMTP_URL is set; otherwise one that only
- * logs each message, so development and CI need no mail server.
+ * logs each message, so development and CI need no mail server. nodemailer is
+ * imported on the first send: processes that never mail never load it.
  */
 export function createMailer({ config, logger }: CreateMailerOptions): Mailer {
-  const transport: Transporter | null = config.SMTP_URL
-    ? nodemailer.createTransport(config.SMTP_URL, { from: config.DEFAULT_FROM_EMAIL })
-    : null;
+  let transport: Promise<Transporter> | null = null;
+  const connect = (smtpUrl: string) =>
+    (transport ??= import("nodemailer").then((m) =>
+      m.default.createTransport(smtpUrl, { from: config.DEFAULT_FROM_EMAIL }),
+    ));
   return {
     from: config.DEFAULT_FROM_EMAIL,
     adminEmail: config.DANDI_ADMIN_EMAIL,
@@ -44,18 +47,18 @@ export function createMailer({ config, logger }: CreateMailerOptions): Mailer {
       const clean = (list?: string[]) => (list ?? []).filter(Boolean);
       const envelope = { ...message, to: clean(message.to), cc: clean(message.cc), bcc: clean(message.bcc) };
       if (envelope.to.length + envelope.cc.length + envelope.bcc.length === 0) return;
-      if (!transport) {
+      if (!config.SMTP_URL) {
         logger.info({ mail: { to: envelope.to, cc: envelope.cc, subject: envelope.subject } }, "e-mail (no SMTP_URL)");
         return;
       }
       try {
-        await transport.sendMail({ from: config.DEFAULT_FROM_EMAIL, ...envelope });
+        await (await connect(config.SMTP_URL)).sendMail({ from: config.DEFAULT_FROM_EMAIL, ...envelope });
       } catch (err) {
         logger.error({ err, subject: envelope.subject }, "e-mail delivery failed");
       }
     },
     close() {
-      transport?.close();
+      void transport?.then((t) => t.close()).catch(() => undefined);
     },
   };
 }
