@@ -31,6 +31,7 @@ export async function benchDandisets(): Promise<void> {
       (SELECT count(*) FROM dandisets WHERE embargo_status <> 'OPEN')::int AS embargoed,
       (SELECT count(*) FROM dandiset_owners)::int AS owners,
       (SELECT count(*) FROM dandiset_stars)::int AS stars,
+      (SELECT count(*) FROM dandiset_search_tokens)::int AS search_postings,
       (SELECT avg(length(metadata::text)) FROM versions)::int AS avg_metadata_bytes,
       pg_size_pretty(pg_database_size(current_database())) AS database_size`);
     return row.rows[0] as Record<string, unknown>;
@@ -55,7 +56,12 @@ export async function benchDandisets(): Promise<void> {
     { name: "detail", path: `/api/dandisets/${detailId}/`, targetP95Ms: TARGET_MS },
     { name: "draft version info", path: `/api/dandisets/${detailId}/versions/draft/info/`, targetP95Ms: TARGET_MS },
   ];
-  await runSuite("api-dandisets", url, endpoints, { counts, seedSeconds });
+  // BENCH_ONLY=list,search keeps the baseline and the rows whose name contains one of the words.
+  const only = process.env.BENCH_ONLY?.split(",").filter(Boolean);
+  const chosen = only
+    ? endpoints.filter((e) => e === baseline || only.some((word) => e.name.includes(word)))
+    : endpoints;
+  await runSuite("api-dandisets", url, chosen, { counts, seedSeconds });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -97,15 +97,17 @@ export async function withIndexesDeferred<T>(client: pg.Client, tables: string[]
 /**
  * Rebuilds the dandiset search postings (search_tokens, dandiset_search_tokens)
  * when the schema has them: the seeds load versions with triggers off, so the
- * per-row trigger that maintains them did not run. This is the set-based form
+ * trigger that maintains them did not run. This is the set-based form
  * of the database's dandi_refresh_search_tokens(dandiset) (same tokenisation of
  * versions.search_text); calling that function per dandiset takes minutes for 10,000.
  */
 export async function refreshSearchTokens(client: pg.Client, dandisetIdsSql: string): Promise<void> {
-  const { rows } = await client.query<{ fn: string | null }>(
-    "SELECT to_regprocedure('dandi_refresh_search_tokens(integer)')::text AS fn",
+  // The postings table, not the refresh function: the function's signature changed
+  // (integer -> integer[]) and a check on the old one silently skipped the postings.
+  const { rows } = await client.query<{ table: string | null }>(
+    "SELECT to_regclass('dandiset_search_tokens')::text AS table",
   );
-  if (!rows[0]?.fn) return;
+  if (!rows[0]?.table) return;
   await withIndexesDeferred(client, ["search_tokens", "dandiset_search_tokens"], () =>
     runSteps(client, [
       ["search postings: clear", `DELETE FROM dandiset_search_tokens WHERE dandiset_id IN (${dandisetIdsSql})`],
