@@ -86,6 +86,11 @@ describe("web app", { concurrency: false }, () => {
     assert.ok(gzipKb < 200, `first page JS is ${gzipKb.toFixed(1)} KB gzip`);
     assert.ok((await page.locator(".dandiset-card").count()) > 0, "recent dandisets are listed");
     await shot(page, "home");
+    // The cookie notice stays dismissed.
+    await page.getByRole("region", { name: "Cookie notice" }).getByRole("button", { name: "OK" }).click();
+    await page.reload({ waitUntil: "networkidle" });
+    await page.getByRole("heading", { name: "Recently updated" }).waitFor();
+    assert.equal(await page.getByRole("region", { name: "Cookie notice" }).count(), 0);
     assert.deepEqual(page.problems, []);
     await page.context().close();
   });
@@ -105,6 +110,11 @@ describe("web app", { concurrency: false }, () => {
     await page.waitForURL(/sort=name/);
     await page.reload({ waitUntil: "networkidle" });
     assert.equal(await page.getByLabel("Search", { exact: true }).inputValue(), "Visual cortex");
+    await page.getByRole("link", { name: "Visual cortex recordings in mice" }).waitFor();
+    // DANDI's /dandiset/search URL lands on the list with that search (empty dandisets included).
+    await page.goto(`${ctx.webUrl}/dandiset/search?search=Visual`);
+    await page.waitForURL((url) => url.pathname === "/dandiset" && url.searchParams.get("search") === "Visual");
+    assert.equal(new URL(page.url()).searchParams.get("empty"), "true");
     await page.getByRole("link", { name: "Visual cortex recordings in mice" }).waitFor();
     assert.deepEqual(page.problems, []);
     await page.context().close();
@@ -141,6 +151,7 @@ describe("web app", { concurrency: false }, () => {
       `${ctx.webUrl}/dandiset/${seeded.id}/draft`,
     );
     await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "detached" });
     const ld = JSON.parse(await page.locator('script[type="application/ld+json"]').textContent());
     assert.equal(ld["@type"], "Dataset");
     assert.equal(ld.name, "Visual cortex recordings in mice");
@@ -343,6 +354,7 @@ describe("web app", { concurrency: false }, () => {
     await shot(page, "published");
     const versions = await api(ctx, "GET", `/dandisets/${seeded.id}/versions/?order=-created`);
     assert.equal(versions.results.find((v) => v.version === version).release_notes, "First public release.");
+    assert.equal((await page.getByTestId("release-notes").textContent()).trim(), "First public release.");
     await page.context().close();
   });
 
@@ -410,7 +422,15 @@ describe("web app", { concurrency: false }, () => {
     await page.getByRole("button", { name: /^Unstar/, pressed: true }).waitFor();
     assert.equal((await page.getByTestId("star-count").textContent()).trim(), "1");
     await shot(page, "starred");
-    await page.reload();
+    // The account menu leads to the Starred Dandisets page, which lists it.
+    await page.getByRole("button", { name: /^Account menu for/ }).click();
+    await page.getByRole("menuitem", { name: "Starred Dandisets" }).click();
+    await page.waitForURL(/\/dandiset\/starred$/);
+    await page.getByRole("heading", { name: "Starred Dandisets" }).waitFor();
+    await page.getByRole("link", { name: "Visual cortex recordings in mice" }).waitFor();
+    assert.equal(await page.locator(".dandiset-card").count(), 1);
+    await shot(page, "starred-list");
+    await page.goto(`${ctx.webUrl}/dandiset/${seeded.id}/draft`);
     await page.getByRole("button", { name: /^Unstar/, pressed: true }).waitFor();
     assert.equal((await api(ctx, "GET", `/dandisets/${seeded.id}/`)).star_count, 1);
     await page.getByRole("button", { name: /^Unstar/ }).click();
@@ -461,7 +481,9 @@ describe("web app", { concurrency: false }, () => {
   it("shows a regenerated API key once, and the key works", async () => {
     const page = await newPage();
     await signIn(page, OWNER);
-    await page.goto(`${ctx.webUrl}/account`);
+    await page.getByRole("button", { name: /^Account menu for/ }).click();
+    await page.getByRole("menuitem", { name: "API key" }).click();
+    await page.waitForURL(/\/account$/);
     page.once("dialog", (d) => void d.accept());
     await page.getByRole("button", { name: "Generate a new API key" }).click();
     const key = (await page.getByTestId("api-key").textContent()).trim();

@@ -127,7 +127,17 @@ describe("PublishDialog", () => {
     submit.click();
     await flushPromises();
     expect(wrapper.emitted("publish")).toEqual([["First release."]]);
+    expect(document.body.textContent).not.toContain("as an administrator");
     wrapper.unmount();
+
+    // An admin who is not an owner is told so first.
+    const admin = mount(PublishDialog, {
+      props: { info: info(), asAdmin: true, visible: true, "onUpdate:visible": () => {} },
+      global: global(),
+      attachTo: document.body,
+    });
+    await waitFor(() => expect(document.body.textContent).toContain("you are publishing it as an administrator"));
+    admin.unmount();
   });
 });
 
