@@ -161,7 +161,9 @@ def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         key = m.group(1)
 
         server = REPO / "apps" / "api" / "dist" / "server.js"
-        cmd = ["node", str(server)] if server.exists() else ["pnpm", "--filter", "@dandi/api", "exec", "tsx", "src/server.ts"]
+        # DANDI_CLI_TEST_FROM_SOURCE=1 runs src/server.ts (no build needed while changing the API).
+        from_source = os.environ.get("DANDI_CLI_TEST_FROM_SOURCE") == "1"
+        cmd = ["node", str(server)] if server.exists() and not from_source else ["pnpm", "--filter", "@dandi/api", "exec", "tsx", "src/server.ts"]
         log = open(tmp / "api.log", "wb")
         procs.append(subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT))
         wait_http(f"{api_url}/api/info/")

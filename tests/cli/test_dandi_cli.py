@@ -20,18 +20,18 @@ import requests
 from conftest import Archive
 
 
-def make_nwb(path: Path) -> None:
+def make_nwb(path: Path, subject_id: str = "mouse01", identifier: str = "cli-e2e-0001") -> None:
     from pynwb import NWBHDF5IO, NWBFile
     from pynwb.file import Subject
 
     nwb = NWBFile(
         session_description="CLI end-to-end test session",
-        identifier="cli-e2e-0001",
+        identifier=identifier,
         session_start_time=datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
         experimenter=["Doe, Jane"],
         lab="Test Lab",
         institution="Test Institute",
-        subject=Subject(subject_id="mouse01", species="Mus musculus", sex="F", age="P90D"),
+        subject=Subject(subject_id=subject_id, species="Mus musculus", sex="F", age="P90D"),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     with NWBHDF5IO(str(path), "w") as io:
