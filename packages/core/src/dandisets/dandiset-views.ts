@@ -44,53 +44,85 @@ export interface LoadDandisetViewsOptions {
   published: "max-id" | "latest-modified";
 }
 
+const VERSION_FIELDS = [
+  "id",
+  "dandisetId",
+  "version",
+  "name",
+  "status",
+  "assetCount",
+  "size",
+  "created",
+  "modified",
+  "releaseNotes",
+  "contactPerson",
+] as const;
+
+/** A version's TVersionSummary columns, each prefixed (`draft_name`, ...), or NULLs. */
+function versionColumns(alias: string): Prisma.Sql {
+  const v = (column: string) => Prisma.raw(`${alias}.${column}`);
+  const sources: Record<(typeof VERSION_FIELDS)[number], Prisma.Sql> = {
+    id: v("id"),
+    dandisetId: v("dandiset_id"),
+    version: v("version"),
+    name: v("name"),
+    status: v("status"),
+    assetCount: v("asset_count"),
+    size: v("size"),
+    created: v("created"),
+    modified: v("modified"),
+    releaseNotes: Prisma.sql`CASE WHEN ${v("version")} = 'draft' THEN '' ELSE ${v("release_notes")} END`,
+    contactPerson: v("contact_person"),
+  };
+  return Prisma.join(
+    VERSION_FIELDS.map((field) => Prisma.sql`${sources[field]} AS ${Prisma.raw(`"${alias}_${field}"`)}`),
+  );
+}
+
+function pickVersion(row: Record<string, unknown>, alias: string): TVersionSummary | null {
+  if (row[`${alias}_id`] === null) return null;
+  return Object.fromEntries(
+    VERSION_FIELDS.map((field) => [field, row[`${alias}_${field}`]]),
+  ) as unknown as TVersionSummary;
+}
+
 /**
  * Everything the DandisetList/DandisetDetail shapes need for a page of
- * dandisets, in three queries whatever the page size.
+ * dandisets, in one statement whatever the page size: each dandiset with its
+ * draft and published version as LIMITed probes of the versions index. The star
+ * count is dandisets.star_count (kept by a trigger on dandiset_stars).
  */
 export async function loadDandisetViews(db: Db, options: LoadDandisetViewsOptions): Promise<TDandisetView[]> {
   const { ids, userId } = options;
   if (ids.length === 0) return [];
   const publishedOrder =
     options.published === "max-id" ? Prisma.sql`v.id DESC` : Prisma.sql`v.modified DESC, v.id DESC`;
-  const [dandisets, versions, stars] = await Promise.all([
-    db.dandiset.findMany({ where: { id: { in: ids } } }),
-    db.$queryRaw<TVersionSummary[]>`
-      SELECT * FROM (
-        SELECT DISTINCT ON (v.dandiset_id, v.version = 'draft')
-          v.id, v.dandiset_id AS "dandisetId", v.version, v.name, v.status, v.asset_count AS "assetCount",
-          v.size, v.created, v.modified, CASE WHEN v.version = 'draft' THEN '' ELSE v.release_notes END AS "releaseNotes", v.contact_person AS "contactPerson"
-        FROM versions v
-        WHERE v.dandiset_id = ANY(${ids})
-        ORDER BY v.dandiset_id, v.version = 'draft', ${publishedOrder}
-      ) x`,
-    db.$queryRaw<{ dandisetId: number; count: bigint; mine: boolean }[]>`
-      SELECT dandiset_id AS "dandisetId", count(*) AS count, bool_or(user_id = ${userId ?? -1}) AS mine
-      FROM dandiset_stars WHERE dandiset_id = ANY(${ids}) GROUP BY dandiset_id`,
-  ]);
-  const byId = new Map(dandisets.map((d) => [d.id, d]));
-  const starsById = new Map(stars.map((s) => [s.dandisetId, s]));
-  const drafts = new Map<number, TVersionSummary>();
-  const published = new Map<number, TVersionSummary>();
-  for (const v of versions) (v.version === "draft" ? drafts : published).set(v.dandisetId, v);
-  return ids.flatMap((id) => {
-    const d = byId.get(id);
-    if (!d) return [];
-    const draftVersion = drafts.get(id) ?? null;
-    const publishedVersion = published.get(id) ?? null;
-    const star = starsById.get(id);
-    return [
-      {
-        id,
-        created: d.created,
-        modified: d.modified,
-        embargoStatus: d.embargoStatus,
-        starCount: Number(star?.count ?? 0),
-        isStarred: !!star?.mine,
-        draftVersion,
-        publishedVersion,
-        contactPerson: (publishedVersion ?? draftVersion)?.contactPerson ?? "",
-      },
-    ];
+  const isStarred =
+    userId === undefined
+      ? Prisma.sql`false`
+      : Prisma.sql`EXISTS (SELECT 1 FROM dandiset_stars s WHERE s.dandiset_id = d.id AND s.user_id = ${userId})`;
+  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT d.id, d.created, d.modified, d.embargo_status AS "embargoStatus", d.star_count AS "starCount",
+           ${isStarred} AS "isStarred", ${versionColumns("draft")}, ${versionColumns("published")}
+    FROM unnest(${ids}::int[]) WITH ORDINALITY AS x(id, n)
+    JOIN dandisets d ON d.id = x.id
+    LEFT JOIN LATERAL (SELECT * FROM versions v WHERE v.dandiset_id = d.id AND v.version = 'draft' LIMIT 1) draft ON true
+    LEFT JOIN LATERAL (SELECT * FROM versions v WHERE v.dandiset_id = d.id AND v.version <> 'draft'
+                       ORDER BY ${publishedOrder} LIMIT 1) published ON true
+    ORDER BY x.n`;
+  return rows.map((row) => {
+    const draftVersion = pickVersion(row, "draft");
+    const publishedVersion = pickVersion(row, "published");
+    return {
+      id: row.id as number,
+      created: row.created as Date,
+      modified: row.modified as Date,
+      embargoStatus: row.embargoStatus as EmbargoStatus,
+      starCount: row.starCount as number,
+      isStarred: row.isStarred as boolean,
+      draftVersion,
+      publishedVersion,
+      contactPerson: (publishedVersion ?? draftVersion)?.contactPerson ?? "",
+    };
   });
 }
