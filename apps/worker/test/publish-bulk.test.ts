@@ -79,7 +79,16 @@ async function seedVariedDraft() {
   await ctx.prisma.asset.update({ where: { id: ids[3]! }, data: { blobId: null } });
   await ctx.prisma.asset.update({
     where: { id: ids[4]! },
-    data: { metadata: { encodingFormat: "text/plain", "@context": "own", nested: { list: [1, { a: null }] } } },
+    data: {
+      metadata: {
+        encodingFormat: "text/plain",
+        "@context": "own",
+        nested: { list: [1, { a: null }] },
+        approach: [{ schemaKey: "ApproachType", name: "electrophysiological approach" }],
+        measurementTechnique: [{ schemaKey: "MeasurementTechniqueType", name: "spike sorting technique" }],
+        variableMeasured: [{ schemaKey: "PropertyValue", value: "ElectricalSeries" }, { schemaKey: "PropertyValue" }],
+      },
+    },
   });
   return { ...seeded, ids, embargoedEtag };
 }
@@ -155,6 +164,29 @@ describe("publishing a version in set-based batches", () => {
     });
     expect(after.get(ids[3]!)!.metadata).toMatchObject({ digest: {}, contentSize: 0 });
     expect(after.get(ids[4]!)!.metadata["@context"]).toBe("own");
+    // Summed over the frozen metadata; the asset published earlier and the text file have no participant.
+    const summary = {
+      schemaKey: "AssetsSummary",
+      numberOfBytes: 22 * 1000 + 5 + 7,
+      numberOfFiles: ASSETS,
+      numberOfSubjects: ASSETS - 2,
+      species: [
+        {
+          schemaKey: "SpeciesType",
+          identifier: "http://purl.obolibrary.org/obo/NCBITaxon_10090",
+          name: "Mus musculus - House mouse",
+        },
+      ],
+      approach: [{ schemaKey: "ApproachType", name: "electrophysiological approach" }],
+      measurementTechnique: [{ schemaKey: "MeasurementTechniqueType", name: "spike sorting technique" }],
+      variableMeasured: ["ElectricalSeries"],
+      dataStandard: [
+        { schemaKey: "StandardsType", name: "Neurodata Without Borders (NWB)", identifier: "RRID:SCR_015242" },
+      ],
+    };
+    expect((version.metadata as { assetsSummary: unknown }).assetsSummary).toEqual(summary);
+    const draft = await ctx.prisma.version.findUniqueOrThrow({ where: { id: draftId } });
+    expect((draft.metadata as { assetsSummary: unknown }).assetsSummary).toEqual(summary);
 
     // Run again: nothing left to do, nothing duplicated.
     expect(await publishDandiset(options)).toMatchObject({ status: "skipped", latestVersionId: result.versionId });
