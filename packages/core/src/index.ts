@@ -98,3 +98,4 @@ export * from "./asset-search/asset-search-filters";
 export * from "./asset-search/visible-dandisets";
 export * from "./asset-search/search-dandisets-by-assets";
 export * from "./asset-search/list-facet-values";
+export * from "./versions/update-draft-assets-summary";

@@ -53,6 +53,16 @@ export const JOBS = {
     jobId: (p) => `validate-version-${p.versionId}`,
     options: retry(3, 5_000),
   }),
+  /**
+   * Recomputes a draft's metadata.assetsSummary from its assets, queued after each asset change.
+   * Delayed 2 s: the changes of an upload burst (queued while the job waits) share one run.
+   */
+  aggregateAssetsSummary: define({
+    queue: "default",
+    payload: ZVersionPayload,
+    jobId: (p) => `assets-summary-${p.versionId}`,
+    options: { ...retry(6, 1_000), delay: 2_000 },
+  }),
   /** Turns a dandiset's draft (status Publishing) into a new published version. */
   publishDandiset: define({
     queue: "default",

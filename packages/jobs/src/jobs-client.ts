@@ -58,7 +58,8 @@ export class JobsClient {
     const def = JOBS[name];
     const data = def.payload.parse(payload) as TJobPayload<N>;
     const jobId = "jobId" in def ? (def.jobId as (p: TJobPayload<N>) => string)(data) : undefined;
-    return this.queue(def.queue).add(name, data, { ...def.options, ...RETENTION, jobId, delay: options.delayMs });
+    const delay = options.delayMs ?? def.options.delay;
+    return this.queue(def.queue).add(name, data, { ...def.options, ...RETENTION, jobId, delay });
   }
 
   /** Queues many jobs of one kind in one round trip. */

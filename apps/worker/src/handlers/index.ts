@@ -12,6 +12,7 @@ export const HANDLER_LOADERS: { [N in TJobName]: () => Promise<THandler<N>> } = 
   computeBlobSha256: async () => (await import("./compute-blob-sha256.handler")).handleComputeBlobSha256,
   validateAsset: async () => (await import("./validate-asset.handler")).handleValidateAsset,
   validateVersion: async () => (await import("./validate-version.handler")).handleValidateVersion,
+  aggregateAssetsSummary: async () => (await import("./aggregate-assets-summary.handler")).handleAggregateAssetsSummary,
   publishDandiset: async () => (await import("./publish-dandiset.handler")).handlePublishDandiset,
   writeManifests: async () => (await import("./write-manifests.handler")).handleWriteManifests,
   registerDoi: async () => (await import("./register-doi.handler")).handleRegisterDoi,

@@ -4,7 +4,9 @@ import type { THandler } from "./handler";
 /**
  * Every DANDI_VALIDATION_JOB_INTERVAL: one validation job per Pending draft and
  * per Pending asset whose blob has a SHA-256 (fixed job ids make repeats no-ops),
- * plus the draft manifests, as DANDI does.
+ * plus the draft's assetsSummary and manifests, as DANDI does. (The summary is
+ * also queued right after each asset change; this catches one whose job was
+ * still running when the change came, since a queued-or-running id is a no-op.)
  */
 export const handleSweepValidation: THandler<"sweepValidation"> = async (_payload, deps) => {
   const found = await sweepValidation({
@@ -14,6 +16,10 @@ export const handleSweepValidation: THandler<"sweepValidation"> = async (_payloa
   });
   await deps.jobs.enqueueMany(
     "validateVersion",
+    found.versionIds.map((versionId) => ({ versionId })),
+  );
+  await deps.jobs.enqueueMany(
+    "aggregateAssetsSummary",
     found.versionIds.map((versionId) => ({ versionId })),
   );
   await deps.jobs.enqueueMany(

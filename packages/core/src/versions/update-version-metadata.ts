@@ -17,9 +17,10 @@ export interface UpdateVersionMetadataOptions {
 }
 
 /**
- * DANDI's version PUT: only drafts; computed fields are stripped; the version
- * is saved only when (name, stripped metadata) changed, and then goes back to
- * Pending with an update_metadata audit record. Returns whether it changed.
+ * DANDI's version PUT: only drafts; computed fields are stripped (the stored
+ * assetsSummary is kept); the version is saved only when (name, stripped
+ * metadata) changed, and then goes back to Pending with an update_metadata
+ * audit record. Returns whether it changed.
  * The caller has checked ownership.
  */
 export async function updateVersionMetadata(options: UpdateVersionMetadataOptions): Promise<boolean> {
@@ -39,8 +40,10 @@ export async function updateVersionMetadata(options: UpdateVersionMetadataOption
     const current = stripVersionMetadata(draft.metadata as TMetadata);
     if (draft.name === name && isDeepStrictEqual(current, next)) return false;
 
+    // assetsSummary is the worker's (aggregateAssetsSummary job): a save keeps it rather than zeroing it.
+    const summary = (draft.metadata as TMetadata).assetsSummary;
     const populated = populateVersionMetadata({
-      metadata: next,
+      metadata: summary === undefined ? next : { ...next, assetsSummary: summary },
       name,
       version,
       dandiset: draft.dandiset,

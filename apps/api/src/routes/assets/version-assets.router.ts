@@ -118,6 +118,19 @@ async function releaseBlobTag(req: Request, key: string | null): Promise<void> {
   }
 }
 
+/**
+ * After an asset write has committed: queues the recomputation of the draft's
+ * assetsSummary. Best effort: the write stands even if Redis is unreachable,
+ * and the validation sweep queues the summary of every Pending draft anyway.
+ */
+async function queueAssetsSummary(req: Request, versionId: number): Promise<void> {
+  try {
+    await req.deps.jobs.enqueue("aggregateAssetsSummary", { versionId });
+  } catch (err) {
+    req.log.warn({ err, versionId }, "could not queue the draft's assetsSummary");
+  }
+}
+
 /** /api/dandisets/{id}/versions/{v}/assets/... (DANDI's NestedAssetViewSet). */
 export function versionAssetsRouter(): Router {
   const router = Router();
@@ -147,6 +160,7 @@ export function versionAssetsRouter(): Router {
     const { blobId, metadata } = readAssetWrite(req.body, req.deps.schemas.schemaVersion);
     const { asset, releasedBlobKey } = await addAsset(req.deps.prisma, { user: req.user!, version, blobId, metadata });
     await releaseBlobTag(req, releasedBlobKey);
+    await queueAssetsSummary(req, version.id);
     res.json(presentAssetDetail(req.deps, asset));
   });
 
@@ -188,6 +202,7 @@ export function versionAssetsRouter(): Router {
       metadata,
     });
     await releaseBlobTag(req, releasedBlobKey);
+    await queueAssetsSummary(req, version.id);
     res.json(presentAssetDetail(req.deps, asset));
   });
 
@@ -195,6 +210,7 @@ export function versionAssetsRouter(): Router {
     const version = await loadWritableVersion(req);
     const asset = await findVersionAsset(req.deps.prisma, version.id, readAssetId(req));
     await removeAsset(req.deps.prisma, { user: req.user!, version, asset });
+    await queueAssetsSummary(req, version.id);
     res.status(204).end();
   });
 
