@@ -80,7 +80,23 @@ function number(n: number): string {
   return /e/.test(s) && !s.includes(".") ? s.replace("e", ".0e") : s;
 }
 
+/** Formatted short strings: metadata repeats its keys and many values in every asset. */
+const formatted = new Map<string, string>();
+const CACHED_LENGTH = 64;
+const CACHE_ENTRIES = 4096;
+
 function string(s: string): string {
+  if (s.length > CACHED_LENGTH) return formatString(s);
+  let out = formatted.get(s);
+  if (out === undefined) {
+    out = formatString(s);
+    if (formatted.size >= CACHE_ENTRIES) formatted.clear();
+    formatted.set(s, out);
+  }
+  return out;
+}
+
+function formatString(s: string): string {
   const plain =
     (PLAIN.test(s) &&
       !s.endsWith(" ") &&
