@@ -189,4 +189,17 @@ describe("dandiset store unembargo", () => {
       "POST",
     ]);
   }, 20_000);
+
+  it("stops following an unembargo once the page is left", async () => {
+    setActivePinia(createPinia());
+    const { useDandisetStore } = await import("../stores/dandiset");
+    const store = useDandisetStore();
+    store.dandiset = { identifier: "000009", embargo_status: "UNEMBARGOING" } as TDandiset;
+    const left = new AbortController();
+    left.abort();
+    const before = fake.requests.length;
+    expect(await store.waitForUnembargo(1000, left.signal)).toBe(false);
+    expect(fake.requests.length).toBe(before);
+    expect(store.error).toBeNull();
+  });
 });

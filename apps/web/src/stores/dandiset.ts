@@ -106,7 +106,7 @@ export const useDandisetStore = defineStore("dandiset", () => {
   }
 
   /** Starts unembargo and polls the dandiset until it is OPEN. */
-  async function unembargo(timeoutMs = 300_000): Promise<boolean> {
+  async function unembargo(timeoutMs = 300_000, signal?: AbortSignal): Promise<boolean> {
     if (!dandiset.value) return false;
     error.value = null;
     progress.value = "Requesting unembargo…";
@@ -117,20 +117,22 @@ export const useDandisetStore = defineStore("dandiset", () => {
       progress.value = null;
       return false;
     }
-    return waitForUnembargo(timeoutMs);
+    return waitForUnembargo(timeoutMs, signal);
   }
 
   /**
    * Polls a dandiset that is UNEMBARGOING (the worker copies its files out of
    * the embargo) until it is OPEN, reporting progress. Also used when a page
-   * opens on a dandiset whose unembargo started earlier.
+   * opens on a dandiset whose unembargo started earlier. An aborted `signal`
+   * (the page was left) stops polling quietly.
    */
-  async function waitForUnembargo(timeoutMs = 300_000): Promise<boolean> {
+  async function waitForUnembargo(timeoutMs = 300_000, signal?: AbortSignal): Promise<boolean> {
     if (!dandiset.value) return false;
     const id = dandiset.value.identifier;
     try {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
+        if (signal?.aborted) return false;
         dandiset.value = await api.getDandiset(id);
         progress.value = `Unembargoing… (status: ${dandiset.value.embargo_status})`;
         if (dandiset.value.embargo_status === "OPEN") {
