@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -60,6 +60,7 @@ class Archive:
     api_url: str  # e.g. http://127.0.0.1:PORT (no /api)
     api_key: str
     env: dict[str, str]  # environment for dandi CLI subprocesses
+    server_env: dict[str, str] = field(default_factory=dict)  # the API's environment (for a worker process)
 
     @property
     def api(self) -> str:
@@ -134,6 +135,8 @@ def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         "LOG_LEVEL": "warn",
         "STORAGE_BACKEND": backend,
         "LOCAL_STORAGE_DIR": str(tmp / "storage"),
+        # Its own BullMQ keys: a worker started for this archive never sees another's jobs.
+        "JOBS_PREFIX": f"dandi-cli-{db_name}",
     }
     try:
         if backend == "s3":
@@ -181,7 +184,7 @@ def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
         }
         (tmp / "home").mkdir()
-        yield Archive(backend=backend, api_url=api_url, api_key=key, env=cli_env)
+        yield Archive(backend=backend, api_url=api_url, api_key=key, env=cli_env, server_env=env)
     finally:
         for p in reversed(procs):
             p.send_signal(signal.SIGTERM)
