@@ -1,8 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { mount } from "@vue/test-utils";
-import { createPinia, setActivePinia } from "pinia";
-import PrimeVue from "primevue/config";
-import { createMemoryHistory, createRouter } from "vue-router";
 import { pageOf, startFakeApi, type TFakeApi } from "../test/fake-api";
 
 /**
@@ -55,21 +51,15 @@ afterAll(() => fake.close());
 
 async function mountAs(username: string | null) {
   const { default: DandisetLandingView } = await import("./DandisetLandingView.vue");
-  const { useAuthStore } = await import("../stores/auth");
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  const auth = useAuthStore();
-  auth.user = username ? { username, name: username, admin: false, status: "APPROVED" } : null;
-  auth.loaded = true;
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [
-      { path: "/dandiset/:identifier/:version?", component: DandisetLandingView, props: true },
-      { path: "/:rest(.*)*", component: { template: "<p>elsewhere</p>" } },
-    ],
-  });
-  await router.push("/dandiset/000042/draft");
-  return mount({ template: "<RouterView />" }, { global: { plugins: [router, pinia, PrimeVue] } });
+  // Imported once the fake API is up: the client reads its URL when first loaded.
+  const { mountView } = await import("../test/mount-view");
+  const { wrapper } = await mountView(
+    DandisetLandingView,
+    "/dandiset/:identifier/:version?",
+    "/dandiset/000042/draft",
+    username,
+  );
+  return wrapper;
 }
 
 describe("DandisetLandingView", () => {

@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { flushPromises, mount } from "@vue/test-utils";
-import { createPinia, setActivePinia } from "pinia";
-import PrimeVue from "primevue/config";
-import { createMemoryHistory, createRouter } from "vue-router";
+import { flushPromises } from "@vue/test-utils";
 import { pageOf, startFakeApi, type TFakeApi } from "../test/fake-api";
 
 /**
@@ -62,28 +59,9 @@ beforeEach(() => {
 
 async function mountAt(url: string, username: string | null) {
   const { default: FileBrowserView } = await import("./FileBrowserView.vue");
-  const { useAuthStore } = await import("../stores/auth");
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  const auth = useAuthStore();
-  auth.user = username ? { username, name: username, admin: false, status: "APPROVED" } : null;
-  auth.loaded = true;
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [
-      { path: "/dandiset/:identifier/:version/files", component: FileBrowserView, props: true },
-      { path: "/:rest(.*)*", component: { template: "<p>elsewhere</p>" } },
-    ],
-  });
-  await router.push(url);
-  const wrapper = mount(
-    { template: "<RouterView />" },
-    {
-      global: { plugins: [router, pinia, PrimeVue] },
-      attachTo: document.body,
-    },
-  );
-  return { wrapper, router };
+  // Imported once the fake API is up: the client reads its URL when first loaded.
+  const { mountView } = await import("../test/mount-view");
+  return mountView(FileBrowserView, "/dandiset/:identifier/:version/files", url, username);
 }
 /** The machine is shared: give the page's requests time. */
 const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 5000 });
