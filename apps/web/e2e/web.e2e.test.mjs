@@ -39,6 +39,13 @@ async function signIn(page, { email, password }) {
   await page.waitForURL((url) => !url.pathname.startsWith("/signin"));
 }
 
+/** Elements (up to 5) that stick out past the right edge of the window: run in the page. */
+const overflowing = () =>
+  [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+    .map((el) => `${el.tagName}.${el.className}`)
+    .slice(0, 5);
+
 const fcp = (page) => page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null);
 
 before(
@@ -524,16 +531,17 @@ describe("web app", { concurrency: false }, () => {
     await page.goto(`${ctx.webUrl}/dandiset/${seeded.id}/draft`, { waitUntil: "networkidle" });
     await page.getByRole("heading", { name: "Visual cortex recordings in mice" }).waitFor();
     await shot(page, "mobile-landing");
-    const wide = await page.evaluate(() =>
-      [...document.querySelectorAll("body *")]
-        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
-        .map((el) => `${el.tagName}.${el.className}`)
-        .slice(0, 5),
-    );
-    assert.deepEqual(wide, [], "no element is wider than the screen");
+    assert.deepEqual(await page.evaluate(overflowing), [], "no element is wider than the screen");
     await page.getByRole("button", { name: "Menu" }).click();
     await page.getByRole("link", { name: "Public Dandisets" }).waitFor();
     await shot(page, "mobile-landing");
+    // The file browser's rows (name, size, actions) fit too.
+    await page.goto(`${ctx.webUrl}/dandiset/${seeded.id}/draft/files?location=sub-01/ses-1`, {
+      waitUntil: "networkidle",
+    });
+    await page.getByText("data.txt").waitFor();
+    await shot(page, "mobile-files");
+    assert.deepEqual(await page.evaluate(overflowing), [], "no file browser element is wider than the screen");
     await page.context().close();
   });
 });
