@@ -161,6 +161,40 @@ describe("housekeeping", () => {
     expect(await ctx.deps.storage.headObject(orphan.key)).toBeNull();
     expect(await ctx.deps.storage.headObject(usedDraft.key)).not.toBeNull();
     expect(await ctx.deps.storage.headObject(usedPublished.key)).not.toBeNull();
+
+    // As DANDI: the run's event keeps each deleted row, and only those, for restoration.
+    const events = await ctx.prisma.garbageCollectionEvent.findMany({
+      where: { type: "AssetBlob" },
+      include: { records: true },
+    });
+    const records = events.flatMap((e) =>
+      e.records.map((r) => r.record as { model: string; pk: string; fields: object }),
+    );
+    expect(records).toEqual([
+      {
+        model: "AssetBlob",
+        pk: orphan.id.toString(),
+        fields: expect.objectContaining({ blob_id: orphan.blobId, key: orphan.key, etag: orphan.etag, size: "6" }),
+      },
+    ]);
+  });
+
+  it("prunes garbage-collection events after the 30-day restoration window, and records nothing when nothing goes", async () => {
+    const day = 24 * 3600_000;
+    const expired = await ctx.prisma.garbageCollectionEvent.create({
+      data: { type: "AssetBlob", timestamp: new Date(Date.now() - 31 * day), records: { create: { record: {} } } },
+    });
+    const kept = await ctx.prisma.garbageCollectionEvent.create({
+      data: { type: "AssetBlob", timestamp: new Date(Date.now() - 29 * day) },
+    });
+    const before = await ctx.prisma.garbageCollectionEvent.count();
+    await ctx.deps.jobs.enqueue("sweepOrphanedBlobs", {});
+    await waitForIdle(ctx.deps);
+    const ids = (await ctx.prisma.garbageCollectionEvent.findMany({ select: { id: true } })).map((e) => e.id);
+    expect(ids).toContain(kept.id);
+    expect(ids).not.toContain(expired.id);
+    expect(ids).toHaveLength(before - 1);
+    expect(await ctx.prisma.garbageCollectionEventRecord.count({ where: { eventId: expired.id } })).toBe(0);
   });
 
   it("aborts and deletes uploads older than UPLOAD_URL_EXPIRY, keeps fresh ones", async () => {
@@ -187,6 +221,17 @@ describe("housekeeping", () => {
     await waitForIdle(ctx.deps);
     const left = (await ctx.prisma.upload.findMany()).map((u) => u.id);
     expect(left).toEqual([fresh.id]);
+    const uploadEvents = await ctx.prisma.garbageCollectionEvent.findMany({
+      where: { type: "Upload" },
+      include: { records: true },
+    });
+    expect(uploadEvents.flatMap((e) => e.records.map((r) => r.record))).toEqual([
+      {
+        model: "Upload",
+        pk: stale.id,
+        fields: expect.objectContaining({ upload_id: stale.uploadId, multipart_upload_id: stale.multipartUploadId }),
+      },
+    ]);
     // The aborted multipart upload is gone from storage: it takes no more parts; the fresh one still does.
     const storage = ctx.deps.storage as LocalStorage;
     const part = () => Readable.from([Buffer.from("12345")]);
