@@ -58,10 +58,7 @@ describe("IncompleteUploads", () => {
     await waitFor(() => expect(wrapper.findAll("li").length).toBe(10));
     expect(wrapper.text()).toContain("13 uploads were started but not finished");
     expect(wrapper.text()).toContain("1 / 2");
-    await wrapper
-      .findAll("button")
-      .find((b) => b.text() === "Next")!
-      .trigger("click");
+    await wrapper.find("button[aria-label='Next Page']").trigger("click");
     await waitFor(() => expect(wrapper.findAll("li").length).toBe(3));
     expect(fake.requests.at(-1)!.query.get("page")).toBe("2");
 
