@@ -140,6 +140,22 @@ describe("checksum and validation jobs", () => {
     const statuses = await ctx.prisma.asset.findMany({ where: { id: { in: [pending.id, stuck.id] } } });
     expect(statuses.map((a) => a.status)).toEqual(["Valid", "Valid"]);
   });
+
+  it("the validation sweep hashes again a blob whose checksum job was lost, but not a recent one", async () => {
+    const lost = await buildBlob(ctx.deps, Buffer.from("checksum job lost"), {
+      created: new Date(Date.now() - 3600_000),
+    });
+    const recent = await buildBlob(ctx.deps, Buffer.from("checksum job still coming"));
+    const waiting = await buildAsset(lost.id);
+    await buildAsset(recent.id);
+    await ctx.deps.jobs.enqueue("sweepValidation", {});
+    await waitForIdle(ctx.deps);
+    expect((await ctx.prisma.assetBlob.findUniqueOrThrow({ where: { id: lost.id } })).sha256).toBe(
+      sha256Of(Buffer.from("checksum job lost")),
+    );
+    expect((await ctx.prisma.assetBlob.findUniqueOrThrow({ where: { id: recent.id } })).sha256).toBeNull();
+    expect((await ctx.prisma.asset.findUniqueOrThrow({ where: { id: waiting.id } })).status).toBe("Valid");
+  });
 });
 
 describe("housekeeping", () => {

@@ -30,8 +30,18 @@ export const handleSweepValidation: THandler<"sweepValidation"> = async (_payloa
     "validateAsset",
     found.assetIds.map((id) => ({ assetId: id.toString() })),
   );
+  // A blob whose checksum job is still queued, running or failed (kept for admins) keeps its job id: a no-op.
+  await deps.jobs.enqueueMany(
+    "computeBlobSha256",
+    found.unhashedBlobIds.map((id) => ({ blobId: id.toString() })),
+  );
   return {
     status: "success",
-    detail: { versions: found.versionIds.length, assets: found.assetIds.length, requeued: found.requeued },
+    detail: {
+      versions: found.versionIds.length,
+      assets: found.assetIds.length,
+      blobs: found.unhashedBlobIds.length,
+      requeued: found.requeued,
+    },
   };
 };

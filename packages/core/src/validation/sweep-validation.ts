@@ -11,6 +11,8 @@ export interface SweepValidationOptions {
 export interface TSweepValidationResult {
   versionIds: number[];
   assetIds: bigint[];
+  /** Blobs still without a SHA-256 long after their upload, that Pending assets wait for. */
+  unhashedBlobIds: bigint[];
   requeued: number;
 }
 
@@ -18,6 +20,8 @@ export interface TSweepValidationResult {
  * DANDI's validate_draft_version_metadata + validate_pending_asset_metadata
  * sweeps: finds Pending drafts and Pending blob assets whose blob has a SHA-256,
  * and returns them for fan-out. Items stuck in Validating are put back to Pending first.
+ * Blobs that Pending assets use but that still have no SHA-256 after the stuck
+ * delay (their checksum job was lost) are returned too, to be hashed again.
  */
 export async function sweepValidation(options: SweepValidationOptions): Promise<TSweepValidationResult> {
   const { db, stuckAfterSeconds, assetLimit = 10_000 } = options;
@@ -40,5 +44,16 @@ export async function sweepValidation(options: SweepValidationOptions): Promise<
     orderBy: { id: "asc" },
     take: assetLimit,
   });
-  return { versionIds: versions.map((x) => x.id), assetIds: assets.map((x) => x.id), requeued: a.count + v.count };
+  const unhashed = await db.assetBlob.findMany({
+    where: { sha256: null, created: { lt: cutoff }, assets: { some: { status: "Pending" } } },
+    select: { id: true },
+    orderBy: { id: "asc" },
+    take: assetLimit,
+  });
+  return {
+    versionIds: versions.map((x) => x.id),
+    assetIds: assets.map((x) => x.id),
+    unhashedBlobIds: unhashed.map((x) => x.id),
+    requeued: a.count + v.count,
+  };
 }
