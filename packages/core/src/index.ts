@@ -30,6 +30,7 @@ export * from "./dandisets/delete-dandiset";
 export * from "./dandisets/list-dandisets";
 export * from "./dandisets/list-dandisets-json";
 export * from "./dandisets/dandiset-views";
+export * from "./dandisets/find-dandiset-with-owners";
 export * from "./dandisets/star-dandiset";
 export * from "./dandisets/change-dandiset-owners";
 export * from "./dandisets/list-dandiset-uploads";

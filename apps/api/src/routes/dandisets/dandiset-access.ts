@@ -1,8 +1,7 @@
 import type { Request } from "express";
-import type { Dandiset } from "@dandi/db";
-import { ApiError, isOwner } from "@dandi/core";
+import { ApiError, findDandisetWithOwners, isOwner, type TDandisetWithOwners } from "@dandi/core";
 
-export type TDandisetWithOwners = Dandiset & { ownerIds: number[] };
+export type { TDandisetWithOwners };
 
 const DANDISET_ID_RE = /^\d{6}$/;
 
@@ -10,13 +9,9 @@ const DANDISET_ID_RE = /^\d{6}$/;
 export async function findDandiset(req: Request): Promise<TDandisetWithOwners> {
   const raw = String(req.params.dandisetId);
   if (!DANDISET_ID_RE.test(raw)) throw ApiError.notFound();
-  const dandiset = await req.deps.prisma.dandiset.findUnique({
-    where: { id: Number(raw) },
-    include: { owners: { select: { userId: true } } },
-  });
+  const dandiset = await findDandisetWithOwners(req.deps.prisma, Number(raw));
   if (!dandiset) throw ApiError.notFound();
-  const { owners, ...rest } = dandiset;
-  return { ...rest, ownerIds: owners.map((o) => o.userId) };
+  return dandiset;
 }
 
 /**
