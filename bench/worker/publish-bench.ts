@@ -3,6 +3,7 @@
  * the publish job's core function, then to write its manifests (streamed into
  * local storage), each split into its steps, with the peak RSS of this process
  * during each phase. Run: `tsx bench/worker/publish-bench.ts [assets]`.
+ * publish-worker-bench.ts runs the same jobs in the built worker process.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -15,7 +16,7 @@ import {
 } from "../../apps/worker/node_modules/@dandi/core/src/index";
 import { createPrisma } from "../../apps/worker/node_modules/@dandi/db/src/index";
 import { createTestDatabase } from "../../apps/worker/node_modules/@dandi/testing/src/index";
-import { seedDandisetWithAssets } from "../../apps/worker/test/seed-dandiset";
+import { seedPublishingDraft } from "./seed-publishing-draft";
 
 const assets = Number(process.argv[2] ?? 100_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "publish-bench-"));
@@ -63,15 +64,7 @@ function stepClock() {
 
 try {
   const tSeed = performance.now();
-  const { dandisetId, draftId, userId } = await seedDandisetWithAssets(prisma, assets, "Publishing");
-  // The draft's folder tree (sub-N folders and their files), which the publish copies.
-  await prisma.$executeRaw`
-    INSERT INTO asset_paths (version_id, path, parent, asset_id, aggregate_files, aggregate_size)
-    SELECT ${draftId}::int, path, split_part(path, '/', 1), asset_id, 1, 1000 FROM version_assets WHERE version_id = ${draftId}
-    UNION ALL
-    SELECT ${draftId}::int, split_part(path, '/', 1), '', NULL, count(*), count(*) * 1000
-    FROM version_assets WHERE version_id = ${draftId} GROUP BY split_part(path, '/', 1)`;
-  await prisma.$executeRawUnsafe("VACUUM ANALYZE");
+  const { dandisetId, userId } = await seedPublishingDraft(prisma, assets);
   const seedSeconds = (performance.now() - tSeed) / 1000;
   const storage = createStorage(config);
   const rssBefore = process.memoryUsage.rss();

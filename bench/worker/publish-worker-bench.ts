@@ -1,0 +1,136 @@
+/**
+ * Publish benchmark on what production runs: the BUILT worker started with the
+ * Procfile's `worker` command line (WORKER_QUEUES=default) publishes a draft of
+ * N (default 100,000) seeded assets through a real `publishDandiset` job, which
+ * queues `writeManifests` (local storage). Prints each job's time (the worker's
+ * own "job done" lines), the publish steps (its progress lines), and the
+ * worker's RSS: idle after start and its peak (VmHWM of /proc/<pid>/status).
+ * Run after `pnpm build`: `tsx bench/worker/publish-worker-bench.ts [assets]`.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { createPrisma } from "../../apps/worker/node_modules/@dandi/db/src/index";
+import { JobsClient } from "../../apps/worker/node_modules/@dandi/jobs/src/index";
+import { createTestDatabase } from "../../apps/worker/node_modules/@dandi/testing/src/index";
+import { procfileCommand, readProcessRss, REPO } from "../lib/worker-process";
+import { seedPublishingDraft } from "./seed-publishing-draft";
+
+interface LogEntry {
+  msg: string;
+  time: number;
+  job?: string;
+  step?: string;
+  status?: string;
+  ms?: number;
+  err?: unknown;
+}
+
+const assets = Number(process.argv[2] ?? 100_000);
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "publish-worker-bench-"));
+const db = await createTestDatabase();
+const prefix = `publish-bench-${process.pid}`;
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const jobs = new JobsClient({ redisUrl, prefix });
+const prisma = createPrisma({ databaseUrl: db.url, poolSize: 2 });
+let worker: ReturnType<typeof spawn> | undefined;
+
+try {
+  const { dandisetId, userId } = await seedPublishingDraft(prisma, assets);
+  log(`seeded ${assets} assets`);
+
+  const command = procfileCommand("worker");
+  const [program, ...args] = command.argv;
+  worker = spawn(program!, args, {
+    cwd: REPO,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      ...command.env,
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl,
+      JOBS_PREFIX: prefix,
+      SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789",
+      DANDI_API_URL: "http://localhost:8000",
+      DANDI_WEB_APP_URL: "http://localhost:8085",
+      STORAGE_BACKEND: "local",
+      LOCAL_STORAGE_DIR: dir,
+      LOG_LEVEL: "info",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const pid = worker.pid!;
+  const entries: LogEntry[] = [];
+  const lines = readline.createInterface({ input: worker.stdout! });
+  const parse = (line: string): LogEntry => {
+    try {
+      return JSON.parse(line) as LogEntry;
+    } catch {
+      return { msg: line, time: Date.now() };
+    }
+  };
+  const logged = (match: (e: LogEntry) => boolean) =>
+    new Promise<LogEntry>((resolve, reject) => {
+      worker!.once("exit", (code) => reject(new Error(`worker exited (${code})`)));
+      lines.on("line", (l) => {
+        const entry = parse(l);
+        if (match(entry)) resolve(entry);
+        if (entry.msg === "job failed") reject(new Error(`job failed: ${JSON.stringify(entry.err)}`));
+      });
+    });
+  lines.on("line", (l) => entries.push(parse(l)));
+
+  await logged((e) => e.msg === "worker started");
+  await new Promise((r) => setTimeout(r, 1000));
+  const idle = readProcessRss(pid);
+  const loads: number[] = [];
+  const sampler = setInterval(() => loads.push(os.loadavg()[0]!), 500);
+  const published = logged((e) => e.msg === "job done" && e.job === "publishDandiset");
+  const manifests = logged((e) => e.msg === "job done" && e.job === "writeManifests");
+  await jobs.enqueue("publishDandiset", { dandisetId, userId });
+  log("publishDandiset queued");
+  const publish = await published;
+  log(`published in ${publish.ms} ms`);
+  const written = await manifests;
+  clearInterval(sampler);
+  const peak = readProcessRss(pid);
+  if (publish.status !== "success" || written.status !== "success") throw new Error("a job did not succeed");
+
+  // The publish steps from its progress lines: the time since the previous line (the first from the job's start).
+  let last = publish.time - publish.ms!;
+  const steps = entries
+    .filter((e) => e.msg === "publishing")
+    .map((e) => {
+      const seconds = (e.time - last) / 1000;
+      last = e.time;
+      return [e.step!, seconds] as const;
+    });
+  const perStep = new Map<string, number>();
+  for (const [step, s] of steps) perStep.set(step, (perStep.get(step) ?? 0) + s);
+  perStep.set("version metadata, draft, audit, commit", (publish.time - last) / 1000);
+
+  const load = `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`;
+  console.log(`assets: ${assets}; load average (1 min) during the jobs: ${load} on ${os.cpus().length} cores`);
+  console.log(`worker: ${command.argv.join(" ")} (${Object.entries(command.env).map(([k, v]) => `${k}=${v}`)})`);
+  console.log(
+    `publishDandiset job: ${(publish.ms! / 1000).toFixed(1)} s (${[...perStep].map(([k, s]) => `${k} ${s.toFixed(1)} s`).join(", ")})`,
+  );
+  console.log(`writeManifests job: ${(written.ms! / 1000).toFixed(1)} s`);
+  console.log(
+    `publish + manifests: ${((publish.ms! + written.ms!) / 1000).toFixed(1)} s (target < 60 s); from queueing to manifests written: ${((written.time - publish.time + publish.ms!) / 1000).toFixed(1)} s`,
+  );
+  console.log(`worker RSS: idle ${idle.rss.toFixed(0)} MiB; peak ${peak.hwm.toFixed(0)} MiB (VmHWM)`);
+} finally {
+  worker?.kill("SIGTERM");
+  await jobs
+    .queue("default")
+    .obliterate({ force: true })
+    .catch(() => undefined);
+  await jobs.close();
+  await prisma.$disconnect();
+  await db.drop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
