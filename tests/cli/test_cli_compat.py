@@ -219,6 +219,7 @@ def test_download_redirects_head_and_range(seeded: Seeded) -> None:
 
 
 def test_ls_remote(seeded: Seeded) -> None:
+    seeded.only_local()
     a, d = seeded.archive, seeded.dandiset
     out = a.dandi("ls", "-r", "-f", "json", seeded.draft, cwd=seeded.tmp).stdout
     records = json.loads(out)
@@ -239,6 +240,7 @@ def test_ls_remote(seeded: Seeded) -> None:
 
 
 def test_digest_matches_server_etag(seeded: Seeded) -> None:
+    seeded.only_local()
     out = seeded.archive.dandi("digest", "-d", "dandi-etag", str(seeded.local / BIG), cwd=seeded.tmp).stdout
     local_etag = out.strip().rsplit(" ", 1)[-1]
     meta = requests.get(f"{seeded.archive.api}/assets/{seeded.assets()[BIG]['asset_id']}/", timeout=30).json()
@@ -344,6 +346,127 @@ def _serve_info(host: str, port: int, info: bytes) -> ThreadingHTTPServer:
     return server
 
 
+def test_python_api_parallel_pages_and_content_urls(seeded: Seeded, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a small page size the client fetches pages 2..N in parallel, which it only does
+    when `next` is the request URL plus page=2 (DANDI_PAGINATION_DISABLE_FALLBACK makes any
+    other `next` an error). Then the contentUrl helpers scripts use."""
+    seeded.only_local()
+    from dandi.dandiapi import DandiAPIClient
+
+    monkeypatch.setenv("DANDI_PAGINATION_DISABLE_FALLBACK", "1")
+    with DandiAPIClient(api_url=seeded.archive.api, token=seeded.archive.api_key) as client:
+        client.page_size = 2
+        ds = client.get_dandiset(seeded.dandiset, "draft")
+        assert [x.path for x in ds.get_assets(order="path")] == sorted(ALL)
+        assert [x.path for x in ds.get_assets_with_path_prefix("docs", order="-path")] == [README, TABLE]
+        assert seeded.dandiset in {x.identifier for x in client.get_dandisets()}
+        big = ds.get_asset_by_path(BIG)
+        api_url = big.get_content_url(regex="/download/$")
+        assert api_url == f"{seeded.archive.api}/assets/{big.identifier}/download/"
+        followed = big.get_content_url(regex="/download/$", follow_redirects=1, strip_query=True)
+        assert "?" not in followed and followed != api_url
+        direct = big.get_content_url(regex=r"^(?!.*/download/$)")
+        assert requests.get(direct, headers={"Range": "bytes=0-9"}, timeout=30).content == (seeded.local / BIG).read_bytes()[:10]
+
+
+def test_reextract_metadata_reads_the_object_url(seeded: Seeded) -> None:
+    """`dandi service-scripts reextract-metadata` opens the NWB file remotely through the
+    asset's non-API contentUrl (HEAD + Range reads via fsspec) and PUTs the new metadata."""
+    before = seeded.assets()[NWB1]
+    seeded.archive.dandi(
+        "service-scripts", "reextract-metadata", "--when", "always", f"{seeded.draft}assets/?path={NWB1}", cwd=seeded.tmp
+    )
+    after = seeded.assets()[NWB1]
+    assert after["blob"] == before["blob"]
+    meta = requests.get(f"{seeded.archive.api}/assets/{after['asset_id']}/", timeout=30).json()
+    assert meta["wasAttributedTo"][0]["identifier"] == "mouse01"
+
+
+def test_embargoed_dandiset(archive: Archive, tmp_path: Path) -> None:
+    """An embargoed dandiset: the CLI meets 401, authenticates with its key and retries;
+    uploads are tagged embargoed; anonymous reads of the bytes stay refused."""
+    from dandi.dandiapi import DandiAPIClient
+
+    with DandiAPIClient(api_url=archive.api, token=archive.api_key) as client:
+        ds = client.create_dandiset("Embargoed CLI test", {"name": "Embargoed CLI test"}, embargo=True)
+    d = ds.identifier
+    assert requests.get(f"{archive.api}/dandisets/{d}/", timeout=30).status_code == 401
+    archive.dandi("download", "--download", "dandiset.yaml", "-o", outdir(tmp_path / "up"), f"{archive.api}/dandisets/{d}/", cwd=tmp_path)
+    local = tmp_path / "up" / d
+    (local / "secret").mkdir()
+    (local / "secret" / "plan.txt").write_text("under embargo\n")
+    archive.dandi("upload", "-i", archive.api_url, "--allow-any-path", "--validation", "skip", cwd=local)
+    (asset,) = remote_assets(archive, d).values()
+    assert requests.get(f"{archive.api}/assets/{asset['asset_id']}/download/", timeout=30).status_code == 401
+    out = Path(outdir(tmp_path / "down"))
+    archive.dandi("download", "-o", str(out), f"{archive.api}/dandisets/{d}/versions/draft/", cwd=tmp_path)
+    assert (out / d / "secret" / "plan.txt").read_text() == "under embargo\n"
+    ls = archive.dandi("ls", "-r", "-f", "json", f"{archive.api}/dandisets/{d}/", cwd=tmp_path).stdout
+    assert "secret/plan.txt" in ls
+    meta = requests.get(f"{archive.api}/assets/{asset['asset_id']}/", headers=archive.headers(), timeout=30).json()
+    object_url = next(u for u in meta["contentUrl"] if "/download/" not in u)
+    if archive.backend == "local":
+        assert requests.get(object_url, timeout=30).status_code == 403  # the unsigned object URL
+    else:  # S3 refuses it by bucket policy on the object's tag, which moto_server does not enforce
+        import boto3
+
+        url = urlsplit(object_url)
+        bucket, key = url.path.lstrip("/").split("/", 1)
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=f"{url.scheme}://{url.netloc}",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            region_name="us-east-1",
+        )
+        tags = s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]
+        assert {"Key": "embargoed", "Value": "true"} in tags
+
+
+def test_upload_sync_dandiset_metadata_and_odd_paths(archive: Archive, tmp_path: Path) -> None:
+    """Paths with the characters DANDI allows (space & # ( ) [ ] ~ = + ,), `upload --sync do`,
+    and `upload --upload-dandiset-metadata` (PUT of the draft's metadata)."""
+    from dandi.dandiapi import DandiAPIClient
+
+    d = archive.create_dandiset("Odd paths")
+    archive.dandi("download", "--download", "dandiset.yaml", "-o", outdir(tmp_path / "up"), f"{archive.api}/dandisets/{d}/", cwd=tmp_path)
+    local = tmp_path / "up" / d
+    odd = ["odd/a&b #1 (v2).txt", "odd/[x]~y=z+w,v.txt", "odd/with space/inner.txt", "keep.txt"]
+    for i, p in enumerate(odd):
+        (local / p).parent.mkdir(parents=True, exist_ok=True)
+        (local / p).write_text(f"file {i}: {p}\n")
+    meta = yaml.safe_load((local / "dandiset.yaml").read_text())
+    meta["description"] = "Changed from the CLI with --upload-dandiset-metadata"
+    (local / "dandiset.yaml").write_text(yaml.safe_dump(meta))
+    archive.dandi(
+        "upload", "-i", archive.api_url, "--allow-any-path", "--validation", "skip", "--upload-dandiset-metadata", cwd=local
+    )
+    assert set(remote_assets(archive, d)) == set(odd)
+    raw = requests.get(f"{archive.api}/dandisets/{d}/versions/draft/", headers=archive.headers(), timeout=30).json()
+    assert raw["description"] == "Changed from the CLI with --upload-dandiset-metadata"
+
+    out = Path(outdir(tmp_path / "odd-down"))
+    archive.dandi("download", "-o", str(out), f"{archive.api_url}/dandiset/{d}/draft/files?location=odd", cwd=tmp_path)
+    assert files_under(out) == {p for p in odd if p.startswith("odd/")}
+    for p in odd[:3]:
+        assert (out / p).read_text() == (local / p).read_text()
+    with DandiAPIClient(api_url=archive.api, token=archive.api_key) as client:
+        ds = client.get_dandiset(d, "draft")
+        assert ds.get_asset_by_path(odd[0]).path == odd[0]
+        assert [x.path for x in ds.get_assets_by_glob("odd/[x]*")] == [odd[1]]
+        assert [x.path for x in ds.get_assets_with_path_prefix("odd/with space/")] == [odd[2]]
+        download = requests.get(ds.get_asset_by_path(odd[0]).download_url, timeout=30)
+        assert download.content == (local / odd[0]).read_bytes()
+
+    # --sync do: assets whose local file is gone are deleted on the server
+    (local / odd[1]).unlink()
+    (local / "keep.txt").unlink()
+    archive.dandi(
+        "upload", "-i", archive.api_url, "--allow-any-path", "--validation", "skip", "--existing", "skip", "--sync", "do", cwd=local
+    )
+    assert set(remote_assets(archive, d)) == {odd[0], odd[2]}
+
+
 # --- writing: upload modes, rejection, move, delete (these change the dandiset) ------------
 
 
@@ -354,6 +477,7 @@ def _touch(path: Path, when: float) -> None:
 def test_upload_existing_modes(seeded: Seeded) -> None:
     """--existing skip|error|refresh|overwrite|force. Uploads name a few paths and skip the
     CLI's NWB validation to stay quick; what is compared is the server's answer."""
+    seeded.only_local()
     before = seeded.assets()
     readme, table = seeded.local / README, seeded.local / TABLE
     paths = [str(seeded.local / "docs"), str(seeded.local / BIG)]
@@ -429,6 +553,7 @@ def _etag(seeded: Seeded, path: Path) -> str:
 
 
 def test_move_remote(seeded: Seeded) -> None:
+    seeded.only_local()
     before = seeded.assets()
     seeded.archive.dandi(
         "move", "--dandiset", seeded.draft, "--work-on", "remote", "docs/readme.txt", "notes/readme.txt", cwd=seeded.tmp
