@@ -31,6 +31,8 @@ export interface TDandisetView {
   publishedVersion: TVersionSummary | null;
   /** From the published version when there is one, else the draft; "" if none. */
   contactPerson: string;
+  /** Pending uploads (DANDI's active_uploads), counted only when asked (countUploads); else 0. */
+  activeUploads: number;
 }
 
 export interface LoadDandisetViewsOptions {
@@ -42,6 +44,8 @@ export interface LoadDandisetViewsOptions {
    * "latest-modified" (detail and create, Dandiset.most_recent_published_version).
    */
   published: "max-id" | "latest-modified";
+  /** Count each dandiset's pending uploads into activeUploads (the detail shapes). */
+  countUploads?: boolean;
 }
 
 const VERSION_FIELDS = [
@@ -101,9 +105,13 @@ export async function loadDandisetViews(db: Db, options: LoadDandisetViewsOption
     userId === undefined
       ? Prisma.sql`false`
       : Prisma.sql`EXISTS (SELECT 1 FROM dandiset_stars s WHERE s.dandiset_id = d.id AND s.user_id = ${userId})`;
+  const uploads = options.countUploads
+    ? Prisma.sql`(SELECT count(*) FROM uploads u WHERE u.dandiset_id = d.id)`
+    : Prisma.sql`0`;
   const rows = await db.$queryRaw<Record<string, unknown>[]>`
     SELECT d.id, d.created, d.modified, d.embargo_status AS "embargoStatus", d.star_count AS "starCount",
-           ${isStarred} AS "isStarred", ${versionColumns("draft")}, ${versionColumns("published")}
+           ${isStarred} AS "isStarred", ${uploads}::int AS "activeUploads",
+           ${versionColumns("draft")}, ${versionColumns("published")}
     FROM unnest(${ids}::int[]) WITH ORDINALITY AS x(id, n)
     JOIN dandisets d ON d.id = x.id
     LEFT JOIN LATERAL (SELECT * FROM versions v WHERE v.dandiset_id = d.id AND v.version = 'draft' LIMIT 1) draft ON true
@@ -123,6 +131,7 @@ export async function loadDandisetViews(db: Db, options: LoadDandisetViewsOption
       draftVersion,
       publishedVersion,
       contactPerson: (publishedVersion ?? draftVersion)?.contactPerson ?? "",
+      activeUploads: row.activeUploads as number,
     };
   });
 }

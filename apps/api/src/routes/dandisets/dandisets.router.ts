@@ -97,11 +97,13 @@ registry.registerPath({
 });
 
 async function detailOf(req: Request, id: number) {
-  const [[view], activeUploads] = await Promise.all([
-    loadDandisetViews(req.deps.prisma, { ids: [id], userId: req.user?.id, published: "latest-modified" }),
-    req.deps.prisma.upload.count({ where: { dandisetId: id } }),
-  ]);
-  return presentDandisetDetail(view!, activeUploads);
+  const [view] = await loadDandisetViews(req.deps.prisma, {
+    ids: [id],
+    userId: req.user?.id,
+    published: "latest-modified",
+    countUploads: true,
+  });
+  return presentDandisetDetail(view!, view!.activeUploads);
 }
 
 /** Owners in date_joined order, as DANDI lists them. */

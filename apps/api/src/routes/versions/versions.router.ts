@@ -73,11 +73,13 @@ async function findVersion(req: Request): Promise<{ dandiset: TDandisetWithOwner
 }
 
 async function contextOf(req: Request, dandisetId: number) {
-  const [[view], activeUploads] = await Promise.all([
-    loadDandisetViews(req.deps.prisma, { ids: [dandisetId], userId: req.user?.id, published: "latest-modified" }),
-    req.deps.prisma.upload.count({ where: { dandisetId } }),
-  ]);
-  return { view: view!, activeUploads };
+  const [view] = await loadDandisetViews(req.deps.prisma, {
+    ids: [dandisetId],
+    userId: req.user?.id,
+    published: "latest-modified",
+    countUploads: true,
+  });
+  return { view: view!, activeUploads: view!.activeUploads };
 }
 
 async function detailOf(req: Request, version: Version) {
