@@ -49,6 +49,16 @@ def psql(sql: str) -> None:
     subprocess.run(["psql", PG_ADMIN, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True)
 
 
+def drop_redis_keys(redis_url: str, prefix: str) -> None:
+    """Deletes an archive's BullMQ keys (its queued jobs and a worker's schedulers)."""
+    if not shutil.which("redis-cli"):
+        return
+    redis = ["redis-cli", "-u", redis_url]
+    keys = subprocess.run([*redis, "--scan", "--pattern", f"{prefix}:*"], capture_output=True, text=True).stdout.split()
+    for i in range(0, len(keys), 500):
+        subprocess.run([*redis, "del", *keys[i : i + 500]], capture_output=True)
+
+
 def db_url(name: str) -> str:
     base, _, _ = PG_ADMIN.rpartition("/")
     return f"{base}/{name}"
@@ -196,3 +206,4 @@ def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         if log_file.exists() and request.session.testsfailed:
             sys.stderr.write(f"\n--- API log ({backend}) ---\n{log_file.read_text()[-5000:]}\n")
         psql(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        drop_redis_keys(env.get("REDIS_URL", "redis://127.0.0.1:6379"), env["JOBS_PREFIX"])
