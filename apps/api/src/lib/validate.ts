@@ -13,7 +13,8 @@ function messageFor(issue: z.core.$ZodIssue): string {
  * errors that belong to no field.
  */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+  // reportInput: without it zod leaves issue.input unset, and every wrong type would read "required".
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const fields: Record<string, string[]> = {};
   const general: string[] = [];

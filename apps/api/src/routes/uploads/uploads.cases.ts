@@ -256,6 +256,17 @@ export function defineUploadProtocolTests(backend: "local" | "s3", getCtx: () =>
         .send({ ...body, contentSize: 0, dandiset: open.identifier })
         .expect(400);
       expect(zero.body).toEqual({ contentSize: ["Ensure this value is greater than or equal to 1."] });
+      const wrongTypes = await post("/api/uploads/initialize/", owner.token)
+        .send({ contentSize: "many", digest: null, dandiset: open.identifier })
+        .expect(400);
+      expect(wrongTypes.body).toEqual({
+        contentSize: ["A valid integer is required."],
+        digest: ["This field may not be null."],
+      });
+      const missing = await post("/api/uploads/initialize/", owner.token)
+        .send({ dandiset: open.identifier })
+        .expect(400);
+      expect(missing.body).toEqual({ contentSize: ["This field is required."], digest: ["This field is required."] });
       await post("/api/uploads/initialize/", owner.token)
         .send({
           ...body,
