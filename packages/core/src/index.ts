@@ -31,6 +31,7 @@ export * from "./dandisets/list-dandisets";
 export * from "./dandisets/list-dandisets-json";
 export * from "./dandisets/dandiset-views";
 export * from "./dandisets/find-dandiset-with-owners";
+export * from "./versions/find-dandiset-version";
 export * from "./dandisets/star-dandiset";
 export * from "./dandisets/change-dandiset-owners";
 export * from "./dandisets/list-dandiset-uploads";

@@ -3,6 +3,7 @@ import { z } from "zod";
 import {
   ApiError,
   deleteVersion,
+  findDandisetVersion,
   isOwner,
   listAssetValidationErrors,
   loadDandisetViews,
@@ -65,9 +66,7 @@ async function findVersion(req: Request): Promise<{ dandiset: TDandisetWithOwner
   const dandiset = await findReadableDandiset(req);
   const name = String(req.params.version);
   if (!VERSION_RE.test(name)) throw ApiError.notFound();
-  const version = await req.deps.prisma.version.findUnique({
-    where: { dandisetId_version: { dandisetId: dandiset.id, version: name } },
-  });
+  const version = await findDandisetVersion(req.deps.prisma, dandiset.id, name);
   if (!version) throw ApiError.notFound();
   return { dandiset, version };
 }
