@@ -1,5 +1,7 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import readline from "node:readline";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 
@@ -31,3 +33,65 @@ export function readProcessRss(pid: number): { rss: number; hwm: number } {
 }
 
 export { REPO };
+
+/** One line of the worker's pino log (a line that is not JSON becomes its `msg`). */
+export interface WorkerLogEntry {
+  msg: string;
+  time: number;
+  [field: string]: unknown;
+}
+
+export interface BuiltWorker {
+  child: ChildProcess;
+  /** The Procfile line it was started from. */
+  command: { env: Record<string, string>; argv: string[] };
+  /** The first log entry from now on that matches; rejects if the worker exits first or `match` throws. */
+  waitForLog(match: (entry: WorkerLogEntry) => boolean): Promise<WorkerLogEntry>;
+}
+
+/**
+ * Starts the built worker exactly as a Procfile line does (its environment
+ * assignments, program and node flags), plus `env` (database, Redis, storage),
+ * logging JSON at info level to a pipe that `waitForLog` reads.
+ */
+export function startBuiltWorker(processType: string, env: Record<string, string>): BuiltWorker {
+  const command = procfileCommand(processType);
+  const [program, ...args] = command.argv;
+  const child = spawn(program!, args, {
+    cwd: REPO,
+    env: { PATH: process.env.PATH, NODE_ENV: "production", ...command.env, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = readline.createInterface({ input: child.stdout! });
+  const parse = (line: string): WorkerLogEntry => {
+    try {
+      return JSON.parse(line) as WorkerLogEntry;
+    } catch {
+      return { msg: line, time: Date.now() };
+    }
+  };
+  return {
+    child,
+    command,
+    waitForLog: (match) =>
+      new Promise((resolve, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`worker exited (${code})`));
+        child.once("exit", onExit);
+        const onLine = (line: string) => {
+          const entry = parse(line);
+          let matched: boolean;
+          try {
+            matched = match(entry);
+          } catch (err) {
+            matched = true;
+            reject(err as Error);
+          }
+          if (!matched) return;
+          lines.off("line", onLine);
+          child.off("exit", onExit);
+          resolve(entry);
+        };
+        lines.on("line", onLine);
+      }),
+  };
+}

@@ -8,12 +8,11 @@
  * (VmHWM from /proc/<pid>/status, sampled while it hashes).
  * Run after `pnpm build`: `tsx bench/worker/sha256-bench.ts [GiB=2]`.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import { Readable } from "node:stream";
 import {
   createStorage,
@@ -25,36 +24,10 @@ import {
 import { createPrisma } from "../../apps/worker/node_modules/@dandi/db/src/index";
 import { JobsClient } from "../../apps/worker/node_modules/@dandi/jobs/src/index";
 import { createTestDatabase } from "../../apps/worker/node_modules/@dandi/testing/src/index";
+import { readProcessRss, startBuiltWorker } from "../lib/worker-process";
 
-const REPO = path.resolve(import.meta.dirname, "../..");
 const gib = Number(process.argv[2] ?? 2);
 const size = Math.round(gib * 1024 ** 3);
-
-/** The Procfile's `checksum-worker` line as environment assignments, the program and its arguments. */
-function procfileCommand(processType: string): { env: Record<string, string>; argv: string[] } {
-  const line = fs
-    .readFileSync(path.join(REPO, "Procfile"), "utf8")
-    .split("\n")
-    .find((l) => l.startsWith(`${processType}:`));
-  if (!line) throw new Error(`no ${processType} in the Procfile`);
-  const words = line
-    .slice(processType.length + 1)
-    .trim()
-    .split(/\s+/);
-  const env: Record<string, string> = {};
-  while (words[0] && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
-    const [k, ...v] = words.shift()!.split("=");
-    env[k!] = v.join("=");
-  }
-  return { env, argv: words };
-}
-
-/** VmRSS and VmHWM (peak) of a process, in MB. */
-function readRss(pid: number): { rss: number; hwm: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)![1]) / 1024;
-  return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
-}
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sha256-bench-"));
@@ -63,7 +36,7 @@ const prefix = `sha256-bench-${process.pid}`;
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const jobs = new JobsClient({ redisUrl, prefix });
 const prisma = createPrisma({ databaseUrl: db.url, poolSize: 2 });
-let worker: ReturnType<typeof spawn> | undefined;
+let workerProcess: ChildProcess | undefined;
 
 try {
   // The blob: random content uploaded as a client does, in DANDI's parts through local storage's
@@ -113,52 +86,39 @@ try {
   const opensslBefore = runOpenssl();
   const openssl = opensslBefore.digest;
 
-  const command = procfileCommand("checksum-worker");
-  const [program, ...args] = command.argv;
-  worker = spawn(program === "node" ? process.execPath : program!, args, {
-    cwd: REPO,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "production",
-      ...command.env,
-      DATABASE_URL: db.url,
-      REDIS_URL: redisUrl,
-      JOBS_PREFIX: prefix,
-      SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789",
-      DANDI_API_URL: "http://localhost:8000",
-      DANDI_WEB_APP_URL: "http://localhost:8085",
-      STORAGE_BACKEND: "local",
-      LOCAL_STORAGE_DIR: dir,
-      LOG_LEVEL: "info",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
+  const worker = startBuiltWorker("checksum-worker", {
+    DATABASE_URL: db.url,
+    REDIS_URL: redisUrl,
+    JOBS_PREFIX: prefix,
+    SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789",
+    DANDI_API_URL: "http://localhost:8000",
+    DANDI_WEB_APP_URL: "http://localhost:8085",
+    STORAGE_BACKEND: "local",
+    LOCAL_STORAGE_DIR: dir,
   });
-  const pid = worker.pid!;
-  const lines = readline.createInterface({ input: worker.stdout! });
+  workerProcess = worker.child;
+  const pid = worker.child.pid!;
+  const { command } = worker;
   const logged = (msg: string) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      worker!.once("exit", (code) => reject(new Error(`worker exited (${code}) before "${msg}"`)));
-      lines.on("line", (l) => {
-        const entry = JSON.parse(l) as Record<string, unknown>;
-        if (entry.msg === msg) resolve(entry);
-        if (entry.msg === "job failed") reject(new Error(`job failed: ${String(entry.err)}`));
-      });
+    worker.waitForLog((e) => {
+      if (e.msg === "job failed") throw new Error(`job failed: ${String(e.err)}`);
+      return e.msg === msg;
     });
 
   log("waiting for the worker");
   await logged("worker started");
   log("worker started");
   await new Promise((r) => setTimeout(r, 1000));
-  const idle = readRss(pid);
+  const idle = readProcessRss(pid);
 
   const done = logged("job done");
   let sampledMax = 0;
-  const sampler = setInterval(() => (sampledMax = Math.max(sampledMax, readRss(pid).rss)), 50);
+  const sampler = setInterval(() => (sampledMax = Math.max(sampledMax, readProcessRss(pid).rss)), 50);
   await jobs.enqueue("computeBlobSha256", { blobId: blob.id.toString() });
   log("job queued");
   const entry = await done;
   clearInterval(sampler);
-  const after = readRss(pid);
+  const after = readProcessRss(pid);
   const jobSeconds = Number(entry.ms) / 1000;
 
   const opensslSeconds = Math.min(opensslBefore.seconds, runOpenssl().seconds);
@@ -178,7 +138,7 @@ try {
     `worker RSS: idle ${idle.rss.toFixed(0)} MB; peak ${after.hwm.toFixed(0)} MB (VmHWM; sampled max ${sampledMax.toFixed(0)} MB; target < 150 MB)`,
   );
 } finally {
-  worker?.kill("SIGTERM");
+  workerProcess?.kill("SIGTERM");
   await jobs
     .queue("checksum")
     .obliterate({ force: true })
