@@ -41,13 +41,20 @@ async function spawnWorker(): Promise<ChildProcess> {
 
 describe("a worker killed in the middle of a job", () => {
   it("leaves no partial publish, and the job completes after a restart with no duplicate rows", async () => {
-    const assets = 8_000;
+    // Two link batches: long enough to be caught in the middle even on an idle machine.
+    const assets = 30_000;
     const { dandisetId, draftId, userId } = await seedDandisetWithAssets(ctx.prisma, assets, "Publishing");
     const first = await spawnWorker();
     await ctx.deps.jobs.enqueue("publishDandiset", { dandisetId, userId });
     const queue = ctx.deps.jobs.queue("default");
     await waitFor(async () => (await queue.getActiveCount()) > 0);
-    await new Promise((r) => setTimeout(r, 300));
+    // Killed while the publish transaction links and freezes assets (its batch statement is on the server).
+    await waitFor(async () => {
+      const rows = await ctx.prisma.$queryRaw<unknown[]>`
+        SELECT 1 FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%WITH batch AS%'`;
+      return rows.length > 0;
+    });
     const exited = new Promise((r) => first.once("exit", r));
     killGroup(first);
     await exited;
