@@ -1,4 +1,5 @@
-import { Prisma, type Dandiset, type Db } from "@dandi/db";
+import { type Dandiset, type Db } from "@dandi/db";
+import { selectModelColumns } from "../sql/select-model-columns";
 
 export type TDandisetWithOwners = Dandiset & { ownerIds: number[] };
 
@@ -16,11 +17,7 @@ const DANDISET_COLUMNS: Record<keyof Dandiset, string> = {
   modified: "modified",
 };
 
-const SELECT_DANDISET = Prisma.raw(
-  Object.entries(DANDISET_COLUMNS)
-    .map(([field, column]) => `d.${column} AS "${field}"`)
-    .join(", "),
-);
+const SELECT_DANDISET = selectModelColumns("d", DANDISET_COLUMNS);
 
 /**
  * A dandiset and its owners' user ids, or null: one raw statement, because a

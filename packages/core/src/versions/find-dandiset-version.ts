@@ -1,4 +1,5 @@
-import { Prisma, type Db, type Version } from "@dandi/db";
+import { type Db, type Version } from "@dandi/db";
+import { selectModelColumns } from "../sql/select-model-columns";
 
 /** Every Version field and its column: a field added to the model fails to compile until listed here. */
 const VERSION_COLUMNS: Record<keyof Version, string> = {
@@ -17,11 +18,7 @@ const VERSION_COLUMNS: Record<keyof Version, string> = {
   modified: "modified",
 };
 
-const SELECT_VERSION = Prisma.raw(
-  Object.entries(VERSION_COLUMNS)
-    .map(([field, column]) => `v.${column} AS "${field}"`)
-    .join(", "),
-);
+const SELECT_VERSION = selectModelColumns("v", VERSION_COLUMNS);
 
 /**
  * One version of a dandiset by name ("draft" or "0.YYMMDD.HHMM"), or null. Raw,
