@@ -546,6 +546,20 @@ def test_rejected_upload_leaves_nothing(seeded: Seeded) -> None:
     bad.parent.rmdir()
     assert set(seeded.assets()) == set(before)
 
+    # A path only the server refuses (":" is outside DANDI's path pattern): the bytes go up
+    # first, then POST .../assets/ answers 400 "Path improperly formatted" and the CLI fails.
+    # As in DANDI the blob stays (an orphan for garbage collection); no asset, no open upload.
+    odd = seeded.local / "bad:name.txt"
+    odd.write_text("a colon is not allowed in asset paths\n")
+    proc = seeded.upload("--validation", "skip", str(odd), check=False)
+    odd.unlink()
+    assert proc.returncode != 0 and "Path improperly formatted" in proc.stderr
+    assert seeded.assets() == before
+    uploads = requests.get(
+        f"{seeded.archive.api}/dandisets/{seeded.dandiset}/uploads/", headers=seeded.archive.headers(), timeout=30
+    ).json()
+    assert uploads["count"] == 0
+
 
 def _etag(seeded: Seeded, path: Path) -> str:
     out = seeded.archive.dandi("digest", "-d", "dandi-etag", str(path), cwd=seeded.tmp).stdout
