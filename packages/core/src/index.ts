@@ -101,3 +101,4 @@ export * from "./asset-search/visible-dandisets";
 export * from "./asset-search/search-dandisets-by-assets";
 export * from "./asset-search/list-facet-values";
 export * from "./versions/update-draft-assets-summary";
+export * from "./analytics/count-asset-downloads";

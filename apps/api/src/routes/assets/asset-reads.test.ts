@@ -172,7 +172,8 @@ describe("asset detail routes", () => {
   it("gates top-level routes on the blob's embargo flag", async () => {
     const ds = await draftWith(["s.txt"], { embargoStatus: "EMBARGOED" });
     const aid = ds.assets["s.txt"]!;
-    for (const url of [`/api/assets/${aid}/`, `/api/assets/${aid}/info/`, `/api/assets/${aid}/download/`]) {
+    const urls = ["", "info/", "download/", "downloads/"].map((tail) => `/api/assets/${aid}/${tail}`);
+    for (const url of urls) {
       await request(ctx.app).get(url).expect(401);
       await request(ctx.app).get(url).set(auth(other)).expect(403);
       expect((await request(ctx.app).get(url).set(auth(owner))).status).toBeLessThan(400);
@@ -182,6 +183,17 @@ describe("asset detail routes", () => {
 });
 
 describe("downloads", () => {
+  it("counts an asset's downloads from its blob's access-log count", async () => {
+    const ds = await draftWith(["counted.txt"]);
+    const aid = ds.assets["counted.txt"]!;
+    const count = async () => (await request(ctx.app).get(`/api/assets/${aid}/downloads/`).expect(200)).body;
+    expect(await count()).toEqual({ download_count: 0 });
+    const asset = await prisma.asset.findUniqueOrThrow({ where: { assetId: aid } });
+    await prisma.assetBlob.update({ where: { id: asset.blobId! }, data: { downloadCount: 12n } });
+    expect(await count()).toEqual({ download_count: 12 });
+    await request(ctx.app).get(`/api/assets/00000000-0000-4000-8000-000000000000/downloads/`).expect(404);
+  });
+
   it("redirects to a URL that serves the bytes with Content-Disposition and byte ranges", async () => {
     const ds = await seedDandiset(prisma, { ownerId: owner.user.id });
     const bytes = Buffer.from("hello, dandi archive!");

@@ -1,5 +1,5 @@
 import { Router, type Request } from "express";
-import { ApiError, canReadEmbargoedAsset, findAsset } from "@dandi/core";
+import { ApiError, canReadEmbargoedAsset, countAssetDownloads, findAsset } from "@dandi/core";
 import { registry } from "../../openapi";
 import { readAssetId } from "./asset-params";
 import { sendAssetDownload, ZDownloadQuerySchema } from "./asset-download";
@@ -24,6 +24,12 @@ registry.registerPath({
   request: { query: ZDownloadQuerySchema },
   responses: { 302: { description: "Redirect" } },
 });
+registry.registerPath({
+  method: "get",
+  path: "/api/assets/{asset_id}/downloads/",
+  summary: "Download count of an asset (from S3 access logs)",
+  responses: { 200: { description: "{download_count}" } },
+});
 
 /**
  * The asset of a top-level route behind DANDI's embargo gate: an embargoed blob
@@ -46,6 +52,10 @@ export function assetsRouter(): Router {
   });
   router.get("/assets/:assetId/info/", async (req, res) => {
     res.json(presentAssetDetail(req.deps, await loadAsset(req)));
+  });
+  router.get("/assets/:assetId/downloads/", async (req, res) => {
+    const asset = await loadAsset(req);
+    res.json({ download_count: await countAssetDownloads(req.deps.prisma, asset.blob?.id ?? null) });
   });
   router.get("/assets/:assetId/download/", async (req, res) => {
     await sendAssetDownload(req, res, await loadAsset(req));

@@ -32,7 +32,13 @@ async function attachAsset(db: PrismaClient, versionId: number, blobId: bigint, 
 describe("GET /api/stats/", () => {
   it("is all zeros on a fresh database", async () => {
     const res = await request(ctx.app).get("/api/stats/").expect(200);
-    expect(res.body).toEqual({ dandiset_count: 0, published_dandiset_count: 0, user_count: 0, size: 0 });
+    expect(res.body).toEqual({
+      dandiset_count: 0,
+      published_dandiset_count: 0,
+      user_count: 0,
+      size: 0,
+      download_count: 0,
+    });
   });
 
   it("changes only when the stats are computed, and counts what DANDI counts", async () => {
@@ -45,19 +51,34 @@ describe("GET /api/stats/", () => {
 
     const shared = await createBlob(ctx.prisma, 1000);
     const other = await createBlob(ctx.prisma, 234);
-    await createBlob(ctx.prisma, 99_999); // referenced by no version: not counted
+    const unused = await createBlob(ctx.prisma, 99_999); // referenced by no version: its size is not counted
+    // Downloads counted by the analytics worker: every blob's, as the per-dandiset counts.
+    await ctx.prisma.assetBlob.update({ where: { id: shared.id }, data: { downloadCount: 5n } });
+    await ctx.prisma.assetBlob.update({ where: { id: unused.id }, data: { downloadCount: 2n } });
     // The same blob in two versions (and under two paths) is counted once.
     await attachAsset(ctx.prisma, draftOnly.versions[0]!.id, shared.id, "a.nwb");
     await attachAsset(ctx.prisma, published.versions[1]!.id, shared.id, "b.nwb");
     await attachAsset(ctx.prisma, published.versions[2]!.id, other.id, "c.nwb");
 
     const before = await request(ctx.app).get("/api/stats/").expect(200);
-    expect(before.body).toEqual({ dandiset_count: 0, published_dandiset_count: 0, user_count: 0, size: 0 });
+    expect(before.body).toEqual({
+      dandiset_count: 0,
+      published_dandiset_count: 0,
+      user_count: 0,
+      size: 0,
+      download_count: 0,
+    });
 
     const row = await computeApplicationStats(ctx.prisma);
     expect(row.userCount).toBe(2);
     const after = await request(ctx.app).get("/api/stats/").expect(200);
-    expect(after.body).toEqual({ dandiset_count: 3, published_dandiset_count: 1, user_count: 2, size: 1234 });
+    expect(after.body).toEqual({
+      dandiset_count: 3,
+      published_dandiset_count: 1,
+      user_count: 2,
+      size: 1234,
+      download_count: 7,
+    });
 
     // The latest row wins.
     await createDandiset(ctx.prisma, ["draft"]);
