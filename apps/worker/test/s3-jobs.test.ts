@@ -1,8 +1,16 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countDandisetDownloads } from "@dandi/core";
+import { randomUUID } from "node:crypto";
+import { computeDandiEtag, countDandisetDownloads } from "@dandi/core";
 import { startMotoServer, type MotoServer } from "@dandi/testing";
-import { buildBlob, createWorkerTestContext, startTestWorker, waitForIdle, type WorkerTestContext } from "./context";
+import {
+  buildBlob,
+  createWorkerTestContext,
+  sha256Of,
+  startTestWorker,
+  waitForIdle,
+  type WorkerTestContext,
+} from "./context";
 import { seedDandisetWithAssets } from "./seed-dandiset";
 
 let moto: MotoServer;
@@ -117,5 +125,42 @@ describe("manifests on S3", () => {
     expect(collection.hasMember).toHaveLength(assets);
     const yamlText = await readObject(`${prefix}assets.yaml`);
     expect(yamlText.match(/^- /gm)).toHaveLength(assets);
+  });
+});
+
+describe("checksums on S3", () => {
+  it("hashes a blob uploaded in DANDI's parts as a client does, and still checks one stored otherwise", async () => {
+    // As the CLI: presigned part PUT and complete POST; S3 computes the multipart ETag (= dandi-etag).
+    const content = Buffer.alloc(3 * 1024 * 1024 + 5);
+    for (let i = 0; i + 4 <= content.length; i += 4) content.writeUInt32LE(Math.imul(i, 2246822519) >>> 0, i);
+    const blobId = randomUUID();
+    const key = `blobs/${blobId.slice(0, 3)}/${blobId.slice(3, 6)}/${blobId}`;
+    const storage = ctx.deps.storage;
+    const uploadId = await storage.createMultipartUpload(key, { embargoed: false });
+    const put = await fetch(await storage.presignUploadPart(key, uploadId, 1, content.length), {
+      method: "PUT",
+      body: content,
+    });
+    expect(put.status).toBe(200);
+    const completed = await fetch(await storage.presignCompleteMultipartUpload(key, uploadId), {
+      method: "POST",
+      body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${put.headers.get("etag")}</ETag></Part></CompleteMultipartUpload>`,
+    });
+    expect(completed.status).toBe(200);
+    const uploaded = await ctx.prisma.assetBlob.create({
+      data: { blobId, key, etag: computeDandiEtag(content), size: BigInt(content.length) },
+    });
+    expect((await storage.headObject(key))?.etag).toBe(uploaded.etag);
+
+    // A single PUT (ETag = plain MD5): the dandi-etag is recomputed from the bytes, and a wrong one refused.
+    const put1 = await buildBlob(ctx.deps, Buffer.from("stored with one PUT"));
+    const wrong = await buildBlob(ctx.deps, Buffer.from("wrong etag"), { etag: `${"ab".repeat(16)}-1` });
+    for (const b of [uploaded, put1, wrong])
+      await ctx.deps.jobs.enqueue("computeBlobSha256", { blobId: b.id.toString() });
+    await waitForIdle(ctx.deps);
+    const sha = async (id: bigint) => (await ctx.prisma.assetBlob.findUniqueOrThrow({ where: { id } })).sha256;
+    expect(await sha(uploaded.id)).toBe(sha256Of(content));
+    expect(await sha(put1.id)).toBe(sha256Of(Buffer.from("stored with one PUT")));
+    expect(await sha(wrong.id)).toBeNull();
   });
 });
