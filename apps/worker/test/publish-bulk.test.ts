@@ -90,6 +90,25 @@ async function seedVariedDraft() {
       },
     },
   });
+  // schemaKey kept even when null, @context only replaced for a string schemaVersion.
+  await ctx.prisma.asset.update({
+    where: { id: ids[5]! },
+    data: { metadata: { schemaKey: null, schemaVersion: 1, encodingFormat: "x", empty: {}, none: null } },
+  });
+  await ctx.prisma.asset.update({
+    where: { id: ids[6]! },
+    data: { metadata: { schemaKey: "Other", schemaVersion: "0.6.0", "@context": "replaced", digest: { old: 1 } } },
+  });
+  const noSha = await ctx.prisma.assetBlob.create({
+    data: {
+      blobId: randomUUID(),
+      key: `blobs/abc/def/${randomUUID()}`,
+      etag: `${randomUUID().replace(/-/g, "")}-1`,
+      sha256: null,
+      size: 9n,
+    },
+  });
+  await ctx.prisma.asset.update({ where: { id: ids[7]! }, data: { blobId: noSha.id } });
   return { ...seeded, ids, embargoedEtag };
 }
 
@@ -164,12 +183,19 @@ describe("publishing a version in set-based batches", () => {
     });
     expect(after.get(ids[3]!)!.metadata).toMatchObject({ digest: {}, contentSize: 0 });
     expect(after.get(ids[4]!)!.metadata["@context"]).toBe("own");
-    // Summed over the frozen metadata; the asset published earlier and the text file have no participant.
+    expect(after.get(ids[5]!)!.metadata).toMatchObject({ schemaKey: null, empty: {}, none: null });
+    expect(after.get(ids[5]!)!.metadata).not.toHaveProperty("@context");
+    expect(after.get(ids[6]!)!.metadata).toMatchObject({
+      schemaKey: "Other",
+      "@context": "https://raw.githubusercontent.com/dandi/schema/master/releases/0.6.0/context.json",
+    });
+    expect(Object.keys(after.get(ids[7]!)!.metadata.digest as object)).toEqual(["dandi:dandi-etag"]);
+    // Summed over the frozen metadata; four assets' metadata were replaced by ones without a participant.
     const summary = {
       schemaKey: "AssetsSummary",
-      numberOfBytes: 22 * 1000 + 5 + 7,
+      numberOfBytes: 21 * 1000 + 5 + 7 + 9,
       numberOfFiles: ASSETS,
-      numberOfSubjects: ASSETS - 2,
+      numberOfSubjects: ASSETS - 4,
       species: [
         {
           schemaKey: "SpeciesType",
