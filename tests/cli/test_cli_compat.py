@@ -3,9 +3,10 @@
 One dandiset per storage backend is uploaded once (`seeded`) and then read with
 every URL form the CLI's URL parser (`dandi/dandiarchive.py`) knows for a server,
 listed with `dandi ls`, checked with `dandi digest`, and driven through the
-`DandiAPIClient` calls scripts use. The tests that change the dandiset (the
-`--existing` modes of upload, rejected uploads, `dandi move`, `dandi delete`) run
-last, in file order. Each scenario names the API calls it depends on.
+`DandiAPIClient` calls scripts use. The tests that change it (the `--existing` modes
+of upload, rejected uploads, `dandi move`, `dandi delete`) run last, in file order.
+An embargoed dandiset and one with unusual path characters get their own.
+Zarr assets are not covered: this archive has no /api/zarr/ routes.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def seeded(archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> Seeded
 
 def test_download_whole_dandiset_url_forms(seeded: Seeded) -> None:
     """/dandisets/{id}/, .../versions/draft/ and the web form /dandiset/{id}/draft on the
-    API host (found through /server-info → 404 → /api/info/)."""
+    API host (the CLI learns the API URL from that host's /server-info)."""
     a, d = seeded.archive, seeded.dandiset
     urls = [f"{a.api}/dandisets/{d}/versions/draft/", f"{a.api}/dandisets/{d}/", f"{a.api_url}/dandiset/{d}/draft"]
     for i, url in enumerate(urls if a.backend == "local" else urls[:1]):
