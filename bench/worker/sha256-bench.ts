@@ -6,7 +6,8 @@
  * time (the worker's own "job done" log line) against `openssl dgst -sha256` on
  * the same file as a ratio, and the worker's RSS: idle after start, and its peak
  * (VmHWM from /proc/<pid>/status, sampled while it hashes).
- * Run after `pnpm build`: `tsx bench/worker/sha256-bench.ts [GiB=2]`.
+ * Run after `pnpm build`: `tsx bench/worker/sha256-bench.ts [GiB=2] [--s3]` (--s3: the worker
+ * streams the blob from S3, a local moto_server, as in production; openssl still reads the file).
  */
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -23,10 +24,16 @@ import {
 } from "../../apps/worker/node_modules/@dandi/core/src/index";
 import { createPrisma } from "../../apps/worker/node_modules/@dandi/db/src/index";
 import { JobsClient } from "../../apps/worker/node_modules/@dandi/jobs/src/index";
-import { createTestDatabase } from "../../apps/worker/node_modules/@dandi/testing/src/index";
+import {
+  createTestDatabase,
+  startMotoServer,
+  type MotoServer,
+} from "../../apps/worker/node_modules/@dandi/testing/src/index";
 import { readProcessRss, startBuiltWorker } from "../lib/worker-process";
 
-const gib = Number(process.argv[2] ?? 2);
+const gib = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 2);
+/** --s3: the worker reads the blob from S3 (a local moto_server) instead of local storage. */
+const onS3 = process.argv.includes("--s3");
 const size = Math.round(gib * 1024 ** 3);
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -37,6 +44,7 @@ const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const jobs = new JobsClient({ redisUrl, prefix });
 const prisma = createPrisma({ databaseUrl: db.url, poolSize: 2 });
 let workerProcess: ChildProcess | undefined;
+let moto: MotoServer | undefined;
 
 try {
   // The blob: random content uploaded as a client does, in DANDI's parts through local storage's
@@ -76,6 +84,37 @@ try {
   const blob = await prisma.assetBlob.create({ data: { blobId: uuid, key, etag: etag.digest(), size: BigInt(size) } });
   if (completed.etag !== blob.etag)
     throw new Error(`storage ETag ${completed.etag} is not the dandi-etag ${blob.etag}`);
+  const storageEnv: Record<string, string> = { STORAGE_BACKEND: "local", LOCAL_STORAGE_DIR: dir };
+  if (onS3) {
+    // The same bytes into S3 as the CLI uploads them: presigned part PUTs, then the complete POST.
+    moto = await startMotoServer();
+    Object.assign(storageEnv, moto.env);
+    const s3 = createStorage(
+      loadConfig({ DATABASE_URL: db.url, SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789", ...moto.env }),
+    );
+    const s3Upload = await s3.createMultipartUpload(key, { embargoed: false });
+    const fd = fs.openSync(file, "r");
+    const s3Parts: string[] = [];
+    for (const part of planEtagParts(size)) {
+      const body = Buffer.allocUnsafe(part.size);
+      fs.readSync(fd, body, 0, part.size, part.offset);
+      const put = await fetch(await s3.presignUploadPart(key, s3Upload, part.partNumber, part.size), {
+        method: "PUT",
+        body,
+      });
+      if (!put.ok) throw new Error(`part ${part.partNumber}: ${put.status}`);
+      s3Parts.push(`<Part><PartNumber>${part.partNumber}</PartNumber><ETag>${put.headers.get("etag")}</ETag></Part>`);
+    }
+    fs.closeSync(fd);
+    const done = await fetch(await s3.presignCompleteMultipartUpload(key, s3Upload), {
+      method: "POST",
+      body: `<CompleteMultipartUpload>${s3Parts.join("")}</CompleteMultipartUpload>`,
+    });
+    if (!done.ok) throw new Error(`complete: ${done.status}`);
+    const head = await s3.headObject(key);
+    if (head?.etag !== blob.etag) throw new Error(`S3 ETag ${head?.etag} is not the dandi-etag ${blob.etag}`);
+    log(`uploaded to S3 (moto_server) too`);
+  }
 
   // openssl runs before the job (leaving the file in the page cache for both) and after it; the faster run counts.
   const runOpenssl = () => {
@@ -93,8 +132,7 @@ try {
     SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789",
     DANDI_API_URL: "http://localhost:8000",
     DANDI_WEB_APP_URL: "http://localhost:8085",
-    STORAGE_BACKEND: "local",
-    LOCAL_STORAGE_DIR: dir,
+    ...storageEnv,
   });
   workerProcess = worker.child;
   const pid = worker.child.pid!;
@@ -127,6 +165,7 @@ try {
     throw new Error(`job ${String(entry.status)}: stored ${stored.sha256} vs openssl ${openssl}`);
   }
   const mbps = (s: number) => (size / 1024 ** 2 / s).toFixed(0);
+  console.log(`storage: ${onS3 ? "S3 (moto_server)" : "local"}`);
   console.log(`blob size: ${gib} GiB; load average: ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
   console.log(`worker: ${command.argv.join(" ")} (${Object.entries(command.env).map(([k, v]) => `${k}=${v}`)})`);
   console.log(`checksum job (sha256; size and etag checked): ${jobSeconds.toFixed(2)} s, ${mbps(jobSeconds)} MiB/s`);
@@ -139,6 +178,7 @@ try {
   );
 } finally {
   workerProcess?.kill("SIGTERM");
+  await moto?.stop();
   await jobs
     .queue("checksum")
     .obliterate({ force: true })
