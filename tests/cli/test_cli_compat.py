@@ -268,6 +268,17 @@ def test_python_api(seeded: Seeded) -> None:
         assert ds.get_asset(one.identifier).path == README
         assert client.get_asset(one.identifier).path == README
         assert one.get_raw_metadata()["path"] == README
+        # The served metadata parses as dandischema models (what get_metadata() returns).
+        assert one.get_metadata().path == README
+        nwb = ds.get_asset_by_path(NWB1).get_metadata()
+        assert nwb.contentSize == (seeded.local / NWB1).stat().st_size
+        # A dandiset model needs a license, which a dandiset made with only a name lacks
+        # (as on DANDI): set it through set_raw_metadata (PUT of the draft), then parse.
+        md = ds.get_raw_metadata()
+        md["license"] = ["spdx:CC-BY-4.0"]
+        ds.set_raw_metadata(md)
+        parsed = ds.get_metadata()
+        assert parsed.identifier == f"DANDI:{seeded.dandiset}" and [str(x.value) for x in parsed.license] == ["spdx:CC-BY-4.0"]
         assert one.get_raw_digest() == one.get_raw_metadata()["digest"]["dandi:dandi-etag"]
         target = seeded.tmp / "py-download" / "readme.txt"
         target.parent.mkdir()
