@@ -215,6 +215,19 @@ def test_download_redirects_head_and_range(seeded: Seeded) -> None:
         tail = requests.get(url, headers={"Range": "bytes=-10"}, timeout=60)
         assert tail.status_code == 206 and tail.content == body[-10:]
 
+    # The CLI resumes from its .dandidownload folder (the bytes so far plus the expected
+    # digest) with Range: bytes=N-; a server that sent the whole file again would leave a
+    # file whose dandi-etag the CLI rejects.
+    out = seeded.out("resume")
+    partial = out / "big.bin.dandidownload"
+    partial.mkdir()
+    (partial / "file").write_bytes(body[: 3 * 1024 * 1024 + 5])
+    etag = requests.get(f"{seeded.archive.api}/assets/{asset['asset_id']}/", timeout=30).json()["digest"]["dandi:dandi-etag"]
+    (partial / "checksum").write_text(json.dumps({"dandi-etag": etag}))
+    seeded.archive.dandi("download", "-o", str(out), f"{seeded.draft}assets/?path={BIG}", cwd=seeded.tmp)
+    seeded.same(BIG, out / "big.bin")
+    assert not partial.exists()
+
 
 # --- dandi ls, digest, and the Python API ----------------------------------------------
 
