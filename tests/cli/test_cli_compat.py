@@ -165,6 +165,9 @@ def test_download_asset_id_urls(seeded: Seeded) -> None:
         out = seeded.download(url, to=f"aid-{i}")
         assert files_under(out) == {"sub-mouse01_ses-01.nwb"}, url
         seeded.same(NWB1, out / "sub-mouse01_ses-01.nwb")
+    if a.backend == "local":  # --preserve-tree on an asset URL without a dandiset id: the full path, no yaml
+        out = seeded.download("--preserve-tree", f"{a.api}/assets/{aid}/", to="aid-tree")
+        assert files_under(out) == {NWB1}
 
 
 def test_download_existing_modes(seeded: Seeded) -> None:
