@@ -42,10 +42,9 @@ export async function listDandisets(
     db.$queryRaw<
       { id: number }[]
     >`SELECT d.id ${from} ORDER BY ${orderBy} LIMIT ${options.limit} OFFSET ${options.offset}`,
-    plan.count ??
-      db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total ${plan.counting.from}`.then(([c]) =>
-        Number(c?.total ?? 0),
-      ),
+    db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total ${plan.counting.from}`.then(([c]) =>
+      Number(c?.total ?? 0),
+    ),
   ]);
   const results = await loadDandisetViews(db, {
     ids: rows.map((r) => r.id),

@@ -28,9 +28,9 @@ function isTokenWord(word: string): boolean {
   return /^[A-Za-z0-9]+$/.test(word.normalize("NFD").replace(/\p{M}/gu, ""));
 }
 
-/** Whether any free-text word of a search is answered by the token postings. */
-export function hasTokenWords(parsed: TParsedSearch): boolean {
-  return parsed.freeText.some(isTokenWord);
+/** The free-text words of a search that the token postings answer. */
+export function tokenWords(parsed: TParsedSearch): string[] {
+  return parsed.freeText.filter(isTokenWord);
 }
 
 /**
