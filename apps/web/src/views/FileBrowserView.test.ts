@@ -69,10 +69,41 @@ const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 5000 });
 const clickInPage = (text: string, selector = "button") =>
   [...document.body.querySelectorAll<HTMLElement>(selector)].find((b) => b.textContent?.trim() === text)!.click();
 
+/** The listed entries, without the ".." row a folder starts with. */
+const FILE_ROWS = "tbody tr:not([data-testid='parent-folder'])";
+
 describe("FileBrowserView", () => {
+  it("starts a folder with a '..' row that leads up one level, and the root has none", async () => {
+    const { wrapper, router } = await mountAt("/dandiset/000001/draft/files?location=sub-01/ses-1", null);
+    await waitFor(() => expect(wrapper.findAll(FILE_ROWS).length).toBe(100));
+    const up = wrapper.find("tbody tr:first-child a");
+    expect(up.text()).toContain("..");
+    expect(up.attributes("aria-label")).toBe("Up to sub-01");
+    // A link, so it is in the tab order and follows on Enter.
+    expect(up.element.tagName).toBe("A");
+    await up.trigger("click");
+    await waitFor(() => expect(router.currentRoute.value.query).toEqual({ location: "sub-01" }));
+    await waitFor(() =>
+      expect(
+        fake.requests
+          .filter((r) => r.path.endsWith("/paths/"))
+          .at(-1)!
+          .query.get("path_prefix"),
+      ).toBe("sub-01"),
+    );
+    await waitFor(() =>
+      expect(wrapper.find("tbody tr:first-child a").attributes("aria-label")).toBe("Up to the root folder"),
+    );
+    await wrapper.find("tbody tr:first-child a").trigger("click");
+    await waitFor(() => expect(router.currentRoute.value.query).toEqual({}));
+    await waitFor(() => expect(wrapper.find("[data-testid='parent-folder']").exists()).toBe(false));
+    expect(wrapper.findAll("tbody tr").length).toBe(100);
+    wrapper.unmount();
+  }, 20_000);
+
   it("renders one page of a 10,000-file folder and pages through it", async () => {
     const { wrapper, router } = await mountAt("/dandiset/000001/draft/files?location=sub-01", null);
-    await waitFor(() => expect(wrapper.findAll("tbody tr").length).toBe(100));
+    await waitFor(() => expect(wrapper.findAll(FILE_ROWS).length).toBe(100));
     const lastPaths = fake.requests.filter((r) => r.path.endsWith("/paths/")).at(-1)!;
     expect(lastPaths.query.get("path_prefix")).toBe("sub-01");
     expect(wrapper.text()).toContain("Page 1 of 100");
@@ -84,7 +115,7 @@ describe("FileBrowserView", () => {
     await flushPromises();
     await waitFor(() => expect(wrapper.text()).toContain("Page 2 of 100"));
     expect(router.currentRoute.value.query).toEqual({ location: "sub-01", page: "2" });
-    await waitFor(() => expect(wrapper.find("tbody tr").text()).toContain("file-00100.nwb"));
+    await waitFor(() => expect(wrapper.find(FILE_ROWS).text()).toContain("file-00100.nwb"));
     expect(wrapper.find("a[download]").attributes("href")).toMatch(/\/api\/assets\/id-100\/download\/$/);
     wrapper.unmount();
   }, 20_000);
