@@ -116,3 +116,29 @@ export function externalServices(entry: TAssetPath, context: TServiceContext): T
     disabledReason: context.embargoed ? "Not available for embargoed files" : null,
   }));
 }
+
+/** The archives Neurosift can read dandisets from, by the start of a version's `metadata.url`. */
+const NEUROSIFT_ARCHIVES = [
+  { prefix: "https://dandiarchive.org/", param: "" },
+  { prefix: "https://sandbox.dandiarchive.org/", param: "&staging=1" },
+];
+
+/**
+ * The "External services" of a whole dandiset version (DANDI offers Neurosift).
+ * Neurosift only reads the public DANDI archive and its sandbox (`staging=1`),
+ * chosen from the version's `metadata.url` as DANDI's web app does; for any
+ * other instance, or an embargoed dandiset, the item is disabled with the reason.
+ */
+export function dandisetServices(context: TServiceContext & { metadataUrl: string | undefined }): TExternalService[] {
+  const archive = NEUROSIFT_ARCHIVES.find((a) => context.metadataUrl?.startsWith(a.prefix));
+  let disabledReason: string | null = null;
+  if (!archive) disabledReason = "Neurosift only reads dandisets from dandiarchive.org and its sandbox.";
+  else if (context.embargoed) disabledReason = "Not available for embargoed dandisets.";
+  return [
+    {
+      name: "Neurosift",
+      url: `https://neurosift.app/dandiset/${q(context.dandisetId)}?dandisetVersion=${q(context.version)}${archive?.param ?? ""}`,
+      disabledReason,
+    },
+  ];
+}
