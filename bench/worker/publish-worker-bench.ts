@@ -7,7 +7,7 @@
  * worker's RSS: idle after start and its peak (VmHWM of /proc/<pid>/status).
  * Run after `pnpm build`: `tsx bench/worker/publish-worker-bench.ts [assets]`.
  */
-import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,7 +15,7 @@ import readline from "node:readline";
 import { createPrisma } from "../../apps/worker/node_modules/@dandi/db/src/index";
 import { JobsClient } from "../../apps/worker/node_modules/@dandi/jobs/src/index";
 import { createTestDatabase } from "../../apps/worker/node_modules/@dandi/testing/src/index";
-import { procfileCommand, readProcessRss, REPO } from "../lib/worker-process";
+import { readProcessRss, startBuiltWorker } from "../lib/worker-process";
 import { seedPublishingDraft } from "./seed-publishing-draft";
 
 interface LogEntry {
@@ -36,52 +36,39 @@ const prefix = `publish-bench-${process.pid}`;
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const jobs = new JobsClient({ redisUrl, prefix });
 const prisma = createPrisma({ databaseUrl: db.url, poolSize: 2 });
-let worker: ReturnType<typeof spawn> | undefined;
+let worker: ChildProcess | undefined;
 
 try {
   const { dandisetId, userId } = await seedPublishingDraft(prisma, assets);
   log(`seeded ${assets} assets`);
 
-  const command = procfileCommand("worker");
-  const [program, ...args] = command.argv;
-  worker = spawn(program!, args, {
-    cwd: REPO,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "production",
-      ...command.env,
-      DATABASE_URL: db.url,
-      REDIS_URL: redisUrl,
-      JOBS_PREFIX: prefix,
-      SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789",
-      DANDI_API_URL: "http://localhost:8000",
-      DANDI_WEB_APP_URL: "http://localhost:8085",
-      STORAGE_BACKEND: "local",
-      LOCAL_STORAGE_DIR: dir,
-      LOG_LEVEL: "info",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
+  const started = startBuiltWorker("worker", {
+    DATABASE_URL: db.url,
+    REDIS_URL: redisUrl,
+    JOBS_PREFIX: prefix,
+    SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789",
+    DANDI_API_URL: "http://localhost:8000",
+    DANDI_WEB_APP_URL: "http://localhost:8085",
+    STORAGE_BACKEND: "local",
+    LOCAL_STORAGE_DIR: dir,
   });
+  const { command } = started;
+  worker = started.child;
   const pid = worker.pid!;
+  // Every log line, for the publish steps; a failed job ends the wait with its error.
   const entries: LogEntry[] = [];
-  const lines = readline.createInterface({ input: worker.stdout! });
-  const parse = (line: string): LogEntry => {
-    try {
-      return JSON.parse(line) as LogEntry;
-    } catch {
-      return { msg: line, time: Date.now() };
-    }
-  };
   const logged = (match: (e: LogEntry) => boolean) =>
-    new Promise<LogEntry>((resolve, reject) => {
-      worker!.once("exit", (code) => reject(new Error(`worker exited (${code})`)));
-      lines.on("line", (l) => {
-        const entry = parse(l);
-        if (match(entry)) resolve(entry);
-        if (entry.msg === "job failed") reject(new Error(`job failed: ${JSON.stringify(entry.err)}`));
-      });
+    started.waitForLog((entry) => {
+      if (entry.msg === "job failed") throw new Error(`job failed: ${JSON.stringify(entry.err)}`);
+      return match(entry as LogEntry);
     });
-  lines.on("line", (l) => entries.push(parse(l)));
+  readline.createInterface({ input: worker.stdout! }).on("line", (l) => {
+    try {
+      entries.push(JSON.parse(l) as LogEntry);
+    } catch {
+      entries.push({ msg: l, time: Date.now() });
+    }
+  });
 
   await logged((e) => e.msg === "worker started");
   await new Promise((r) => setTimeout(r, 1000));
