@@ -59,6 +59,7 @@ export * from "./assets/update-asset";
 export * from "./assets/remove-asset";
 export * from "./assets/list-version-assets";
 export * from "./asset-paths/list-path-children";
+export * from "./asset-paths/list-at-path";
 export * from "./checksums/hash-stream";
 export * from "./checksums/compute-blob-sha256";
 export * from "./zarr/zarr-checksum";

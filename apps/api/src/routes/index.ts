@@ -22,6 +22,7 @@ import { adminRouter } from "./admin/admin.router";
 import { auditEventsRouter } from "./admin/audit-events.router";
 import { unembargoRouter } from "./unembargo/unembargo.router";
 import { searchRouter } from "./search/search.router";
+import { webdavRouter } from "./webdav/webdav.router";
 
 /** Slash-less /api paths that exist as such (no APPEND_SLASH redirect). */
 export const EXACT_API_PATHS = new Set<string>(["/openapi.json", "/audit/events/asset"]);
@@ -60,6 +61,7 @@ export function apiRouter(): Router {
   router.use(adminRouter());
   router.use(auditEventsRouter());
   router.use(unembargoRouter());
+  router.use(webdavRouter());
   router.get("/openapi.json", (req, res) => {
     res.json(buildOpenApiDocument(req.deps.config.DANDI_API_URL, req.deps.version));
   });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { buildUser } from "@dandi/testing";
 import { createTestContext } from "../../../test/context";
-import { seedBlob, seedDandiset } from "./assets.fixtures";
+import { seedBlob, seedDandiset, seedDraftWithAssets } from "./assets.fixtures";
 
 const ctx = await createTestContext();
 const { prisma } = ctx;
@@ -19,20 +19,8 @@ beforeAll(async () => {
 });
 
 /** A draft holding `paths`, added in order through the API. */
-async function draftWith(paths: string[], options: { embargoStatus?: "OPEN" | "EMBARGOED" } = {}) {
-  const ds = await seedDandiset(prisma, { ownerId: owner.user.id, embargoStatus: options.embargoStatus });
-  const assets: Record<string, string> = {};
-  for (const path of paths) {
-    const blob = await seedBlob(prisma, { size: 10, embargoed: options.embargoStatus === "EMBARGOED" });
-    const res = await request(ctx.app)
-      .post(ds.base)
-      .set(auth(owner))
-      .send({ metadata: { path }, blob_id: blob.blobId })
-      .expect(200);
-    assets[path] = res.body.asset_id;
-  }
-  return { ...ds, assets };
-}
+const draftWith = (paths: string[], options: { embargoStatus?: "OPEN" | "EMBARGOED" } = {}) =>
+  seedDraftWithAssets(ctx.app, prisma, owner, paths, options);
 
 const listPaths = async (url: string) =>
   (await request(ctx.app).get(url).expect(200)).body.results.map((r: { path: string }) => r.path);

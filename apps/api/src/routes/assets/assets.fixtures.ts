@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { EmbargoStatus, PrismaClient } from "@dandi/db";
 import { blobKey } from "@dandi/core";
+import type { Express } from "express";
+import request from "supertest";
 
 /** A dandiset with a draft (and optionally a published version), owned by `ownerId`. */
 export async function seedDandiset(
@@ -49,4 +51,29 @@ export async function seedBlob(
       embargoed: options.embargoed ?? false,
     },
   });
+}
+
+/**
+ * A draft owned by `owner` holding `paths` (blobs of `size` bytes), added in order
+ * through the API so that everything an asset write maintains (asset_paths, counts) is real.
+ */
+export async function seedDraftWithAssets(
+  app: Express,
+  prisma: PrismaClient,
+  owner: { token: string; user: { id: number } },
+  paths: string[],
+  options: { embargoStatus?: EmbargoStatus; size?: number } = {},
+) {
+  const ds = await seedDandiset(prisma, { ownerId: owner.user.id, embargoStatus: options.embargoStatus });
+  const assets: Record<string, string> = {};
+  for (const path of paths) {
+    const blob = await seedBlob(prisma, { size: options.size ?? 10, embargoed: options.embargoStatus === "EMBARGOED" });
+    const res = await request(app)
+      .post(ds.base)
+      .set({ Authorization: `token ${owner.token}` })
+      .send({ metadata: { path }, blob_id: blob.blobId })
+      .expect(200);
+    assets[path] = res.body.asset_id;
+  }
+  return { ...ds, assets };
 }

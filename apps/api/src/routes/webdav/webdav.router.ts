@@ -1,0 +1,74 @@
+import { Router } from "express";
+import { z } from "zod";
+import { ApiError, findAssetVersion, isOwner, listAtPath } from "@dandi/core";
+import { registry } from "../../openapi";
+import { buildPage, readPageParams } from "../../lib/pagination";
+import { parseOrThrow, parseQueryBoolean } from "../../lib/validate";
+import { presentAtPathEntry } from "./webdav.presenter";
+
+/** A DRF CharField: whitespace trimmed, then blank refused. */
+const drfChar = () => z.string().trim().min(1, "This field may not be blank.");
+
+const ZAtPathQuerySchema = z.object({
+  dandiset_id: drfChar(),
+  version_id: drfChar(),
+  path: drfChar().optional(),
+  metadata: z.string().optional(),
+  children: z.string().optional(),
+  page: z.string().optional(),
+  page_size: z.string().optional(),
+});
+
+registry.registerPath({
+  method: "get",
+  path: "/api/webdav/assets/atpath/",
+  summary: "The asset or folder at a path, optionally with a folder's direct children (for dandidav)",
+  request: { query: ZAtPathQuerySchema },
+  responses: {
+    200: { description: 'Paginated [{"type": "asset"|"folder", "resource": ...}]' },
+    403: { description: "Embargoed dandiset and the caller is not an owner" },
+    404: { description: "Unknown dandiset or version; Folder or asset not found at X; Folder not found at X" },
+  },
+});
+
+/** The largest dandiset id PostgreSQL's integer column holds; beyond it nothing can match. */
+const MAX_DANDISET_ID = 2 ** 31 - 1;
+
+/** /api/webdav/assets/atpath/ (DANDI's webdav atpath view, used by the dandidav WebDAV server). */
+export function webdavRouter(): Router {
+  const router = Router();
+  router.get("/webdav/assets/atpath/", async (req, res) => {
+    const query = parseOrThrow(ZAtPathQuerySchema, req.query);
+    const withMetadata = parseQueryBoolean(query.metadata, "metadata") ?? false;
+    const children = parseQueryBoolean(query.children, "children") ?? false;
+    // DANDI parses the id with int(): "1", "000001" and "+1" all name dandiset 000001.
+    if (!/^[+-]?\d+$/.test(query.dandiset_id)) {
+      throw ApiError.fields({ dandiset_id: ["A valid integer is required."] });
+    }
+    const dandisetId = Number(query.dandiset_id);
+    if (dandisetId < 0 || dandisetId > MAX_DANDISET_ID) throw ApiError.notFound();
+    const version = await findAssetVersion(req.deps.prisma, dandisetId, query.version_id);
+    // Only EMBARGOED is gated here (not UNEMBARGOING), and anonymous callers get 403 too, as DANDI.
+    if (version.embargoStatus === "EMBARGOED" && !isOwner(req.user, version.ownerIds)) {
+      throw ApiError.forbidden();
+    }
+    const page = readPageParams(req);
+    const { count, entries } = await listAtPath(req.deps.prisma, {
+      versionId: version.id,
+      path: query.path ?? "",
+      children,
+      withMetadata,
+      offset: page.offset,
+      limit: page.pageSize,
+    });
+    res.json(
+      buildPage(
+        req,
+        page,
+        count,
+        entries.map((e) => presentAtPathEntry(req.deps, e, withMetadata)),
+      ),
+    );
+  });
+  return router;
+}
