@@ -48,7 +48,9 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: "cross-origin" } }));
   app.use(cors(corsOptions(deps.config.CORS_ALLOWED_ORIGINS)));
-  app.use(express.json({ limit: "20mb", strict: false }));
+  // Signed storage URLs (/storage) take raw bodies: a zarr file PUT may say application/json.
+  const json = express.json({ limit: "20mb", strict: false });
+  app.use((req, res, next) => (req.path.startsWith("/storage/") ? next() : json(req, res, next)));
 
   app.use("/api", appendSlash(EXACT_API_PATHS));
   app.use(authenticate);

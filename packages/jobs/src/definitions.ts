@@ -39,6 +39,18 @@ export const JOBS = {
     jobId: (p) => `sha256-${p.blobId}`,
     options: retry(4, 30_000),
   }),
+  /**
+   * DANDI's ingest_zarr_archive: lists a finalized (Uploaded) zarr's files, stores its
+   * checksum, file count and size, sets it Complete. Queued by POST /api/zarr/{id}/finalize/
+   * after commit, once per Pending -> Uploaded transition, so no fixed job id (a failed
+   * job kept for the admins must not block the next finalize); the handler claims the
+   * zarr by its status, so a duplicate run is a no-op.
+   */
+  ingestZarrArchive: define({
+    queue: "checksum",
+    payload: z.object({ zarrId: z.string().uuid() }),
+    options: retry(4, 10_000),
+  }),
   /** Validates one Pending asset's published metadata against PublishedAsset. */
   validateAsset: define({
     queue: "default",

@@ -6,7 +6,14 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { TConfig } from "../config";
 import { formatContentDisposition } from "./content-disposition";
-import type { PresignGetOptions, Storage, StoredObjectInfo } from "./storage";
+import type {
+  ListedObject,
+  ListObjectsOptions,
+  ListObjectsPage,
+  PresignGetOptions,
+  Storage,
+  StoredObjectInfo,
+} from "./storage";
 import { StorageError } from "./storage-error";
 import { UrlSigner } from "./url-signer";
 
@@ -15,7 +22,7 @@ const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PART_NUMBER = 10_000;
 
 /** Signature scopes: a URL signed for one action can never be used for another. */
-export const LOCAL_SCOPES = { part: "put-part", complete: "complete", get: "get" } as const;
+export const LOCAL_SCOPES = { part: "put-part", complete: "complete", get: "get", put: "put-object" } as const;
 
 /** What the sidecar of each object records, so that a HEAD never reads the object. */
 export interface LocalObjectMeta {
@@ -149,7 +156,125 @@ export class LocalStorage implements Storage {
     await this.writeJsonAtomic(this.metaPath(key), { ...meta, embargoed });
   }
 
+  /** The signature binds the key, the Content-MD5 the client must send and the embargo flag. */
+  async presignPutObject(
+    key: string,
+    { contentMd5, embargoed }: { contentMd5: string; embargoed: boolean },
+  ): Promise<string> {
+    assertSafeKey(key);
+    const p = `objects/${key}`;
+    const params = { "content-md5": contentMd5, embargoed: String(embargoed) };
+    const q = this.signer.signQuery(LOCAL_SCOPES.put, p, params, this.config.DOWNLOAD_URL_EXPIRY);
+    return `${this.baseUrl}/${encodeKey(p)}?${q}`;
+  }
+
+  /** The GET route answers HEAD too, so a HEAD URL is a GET URL. */
+  presignHead(key: string, options: { expiresIn?: number } = {}): Promise<string> {
+    return this.presignGet(key, { expiresIn: options.expiresIn });
+  }
+
+  /**
+   * Walks the sidecar tree in S3's key order (UTF-8 bytes), descending only into
+   * folders that can hold keys under the prefix and after startAfter, and stops
+   * after maxKeys + 1 keys: a page costs about the page, not the whole prefix.
+   */
+  async listObjects(prefix: string, options: ListObjectsOptions = {}): Promise<ListObjectsPage> {
+    const maxKeys = Math.max(0, Math.min(options.maxKeys ?? 1000, 1000));
+    const startAfter = Buffer.from(options.startAfter ?? "");
+    const prefixBytes = Buffer.from(prefix);
+    const found: ListedObject[] = [];
+    const metaRoot = path.join(this.root, "meta");
+    const want = maxKeys + 1;
+
+    const walk = async (dirKey: string): Promise<void> => {
+      let entries: fs.Dirent[];
+      try {
+        entries = await fsp.readdir(dirKey ? path.join(metaRoot, dirKey) : metaRoot, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "ENOTDIR") {
+          return;
+        }
+        throw err;
+      }
+      // A folder sorts as "name/" so that "a.b" comes before "a/x", as in S3's flat key order.
+      const items = entries
+        .map((e): ListItem | null => {
+          if (e.isDirectory()) return { dir: true, sortKey: Buffer.from(`${dirKey}${e.name}/`) };
+          if (!e.isFile() || !e.name.endsWith(".json")) return null; // .tmp files of atomic writes
+          const name = e.name.slice(0, -".json".length);
+          return { dir: false, sortKey: Buffer.from(`${dirKey}${name}`) };
+        })
+        .filter((x): x is ListItem => x !== null)
+        .sort((a, b) => Buffer.compare(a.sortKey, b.sortKey));
+      for (const item of items) {
+        if (found.length >= want) return;
+        if (item.dir) {
+          // Skip folders wholly before startAfter or outside the prefix.
+          const k = item.sortKey;
+          const startAfterInside = startsWith(startAfter, k);
+          if (!startAfterInside && Buffer.compare(k, startAfter) < 0) continue;
+          if (!startsWith(k, prefixBytes) && !startsWith(prefixBytes, k)) continue;
+          await walk(k.toString());
+        } else {
+          if (!startsWith(item.sortKey, prefixBytes) || Buffer.compare(item.sortKey, startAfter) <= 0) continue;
+          const key = item.sortKey.toString();
+          const meta = await this.statObject(key);
+          if (meta) found.push({ key, lastModified: new Date(meta.modified), etag: meta.etag, size: meta.size });
+        }
+      }
+    };
+    if (maxKeys > 0) await walk("");
+    return { objects: found.slice(0, maxKeys), isTruncated: found.length > maxKeys };
+  }
+
+  async deleteObjects(keys: string[]): Promise<void> {
+    for (const key of keys) await this.deleteObject(key);
+  }
+
   // ---- used by the routes that serve the signed URLs ----
+
+  /**
+   * Streams a single-PUT object to disk, hashing as it goes. The body's md5 must
+   * equal `contentMd5` (base64), else S3's 400 BadDigest and nothing is stored.
+   * The object's ETag is the md5 hex, as S3 gives a single PUT.
+   */
+  async putObjectStream(
+    key: string,
+    body: Readable,
+    options: { contentMd5: string; embargoed: boolean; contentType?: string },
+  ): Promise<string> {
+    assertSafeKey(key);
+    const tmp = await this.tmpPath();
+    const hash = createHash("md5");
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        hash.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, meter, fs.createWriteStream(tmp));
+      const digest = hash.digest();
+      if (digest.toString("base64") !== options.contentMd5) {
+        throw new StorageError("BadDigest", 400, "The Content-MD5 you specified did not match what we received.");
+      }
+      const etag = digest.toString("hex");
+      await this.commitObject(key, tmp, {
+        size,
+        etag,
+        embargoed: options.embargoed,
+        contentType: options.contentType ?? "binary/octet-stream",
+        modified: new Date().toISOString(),
+      });
+      return etag;
+    } finally {
+      await fsp.rm(tmp, { force: true });
+    }
+  }
+
+  // ---- used by the routes that serve the signed URLs (multipart) ----
 
   /** The sidecar of an object, or null when it does not exist (or the key is not a valid one). */
   async statObject(key: string): Promise<LocalObjectMeta | null> {
@@ -299,6 +424,16 @@ export class LocalStorage implements Storage {
     await fsp.writeFile(tmp, JSON.stringify(value));
     await fsp.rename(tmp, file);
   }
+}
+
+interface ListItem {
+  dir: boolean;
+  /** The full key (a folder's with a trailing "/"), as UTF-8 bytes. */
+  sortKey: Buffer;
+}
+
+function startsWith(buf: Buffer, prefix: Buffer): boolean {
+  return buf.length >= prefix.length && buf.subarray(0, prefix.length).equals(prefix);
 }
 
 function partName(n: number): string {

@@ -3,9 +3,11 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   DeleteObjectTaggingCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   PutObjectTaggingCommand,
   S3Client,
@@ -15,9 +17,11 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Readable } from "node:stream";
 import type { TConfig } from "../config";
 import { formatContentDisposition } from "./content-disposition";
-import type { PresignGetOptions, Storage, StoredObjectInfo } from "./storage";
+import type { ListObjectsOptions, ListObjectsPage, PresignGetOptions, Storage, StoredObjectInfo } from "./storage";
 
 const EMBARGO_TAG = "embargoed=true";
+/** DeleteObjects takes at most this many keys per request. */
+const DELETE_BATCH = 1000;
 
 /** AWS S3 or an S3-compatible endpoint (MinIO, moto_server). */
 export class S3Storage implements Storage {
@@ -146,6 +150,63 @@ export class S3Storage implements Storage {
       );
     } else {
       await this.client.send(new DeleteObjectTaggingCommand({ Bucket: this.bucket, Key: key }));
+    }
+  }
+
+  /** Signs Content-MD5 and (embargoed) x-amz-tagging as headers, as boto does for DANDI. */
+  presignPutObject(
+    key: string,
+    { contentMd5, embargoed }: { contentMd5: string; embargoed: boolean },
+  ): Promise<string> {
+    const cmd = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ContentMD5: contentMd5,
+      Tagging: embargoed ? EMBARGO_TAG : undefined,
+    });
+    return getSignedUrl(this.client, cmd, {
+      expiresIn: this.config.DOWNLOAD_URL_EXPIRY,
+      signableHeaders: new Set(["content-md5"]),
+      unhoistableHeaders: new Set(["x-amz-tagging"]),
+    });
+  }
+
+  presignHead(key: string, options: { expiresIn?: number } = {}): Promise<string> {
+    const cmd = new HeadObjectCommand({ Bucket: this.bucket, Key: key });
+    return getSignedUrl(this.client, cmd, { expiresIn: options.expiresIn ?? this.config.DOWNLOAD_URL_EXPIRY });
+  }
+
+  async listObjects(prefix: string, options: ListObjectsOptions = {}): Promise<ListObjectsPage> {
+    const out = await this.client.send(
+      new ListObjectsV2Command({
+        Bucket: this.bucket,
+        Prefix: prefix,
+        StartAfter: options.startAfter || undefined,
+        MaxKeys: options.maxKeys ?? 1000,
+      }),
+    );
+    return {
+      objects: (out.Contents ?? []).map((o) => ({
+        key: o.Key!,
+        lastModified: o.LastModified ?? new Date(0),
+        etag: (o.ETag ?? "").replace(/"/g, ""),
+        size: Number(o.Size ?? 0),
+      })),
+      isTruncated: !!out.IsTruncated,
+    };
+  }
+
+  async deleteObjects(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const batch = keys.slice(i, i + DELETE_BATCH);
+      const out = await this.client.send(
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+      const failed = out.Errors?.[0];
+      if (failed) throw new Error(`S3 DeleteObjects failed for ${failed.Key}: ${failed.Code} ${failed.Message}`);
     }
   }
 }

@@ -16,6 +16,28 @@ export interface PresignGetOptions {
   expiresIn?: number;
 }
 
+/** One object of a listing, as S3's ListObjectsV2 returns it (ETag without quotes). */
+export interface ListedObject {
+  key: string;
+  lastModified: Date;
+  etag: string;
+  size: number;
+}
+
+export interface ListObjectsOptions {
+  /** Only keys after this one (S3's StartAfter). */
+  startAfter?: string;
+  /** At most this many objects (S3's MaxKeys, 0-1000; default 1000). */
+  maxKeys?: number;
+}
+
+export interface ListObjectsPage {
+  /** Sorted as S3 sorts keys: by their UTF-8 bytes. */
+  objects: ListedObject[];
+  /** More keys under the prefix follow the last one. */
+  isTruncated: boolean;
+}
+
 /**
  * Where blobs and manifests live. Two implementations: `s3` (AWS S3 or any
  * S3-compatible endpoint, presigned with @aws-sdk/s3-request-presigner) and
@@ -45,9 +67,32 @@ export interface Storage {
   deleteObject(key: string): Promise<void>;
   /** Sets or clears the embargoed=true tag. */
   setEmbargoedTag(key: string, embargoed: boolean): Promise<void>;
+
+  /**
+   * A URL for one PUT of a whole object (zarr files). The client must send the
+   * header `Content-MD5: <contentMd5>` (base64 md5); a body with another md5 is
+   * refused (400 BadDigest). Embargoed objects are tagged embargoed=true (on S3
+   * the client sends the signed header `x-amz-tagging: embargoed=true`). The
+   * stored object's ETag is its md5 hex.
+   */
+  presignPutObject(key: string, options: { contentMd5: string; embargoed: boolean }): Promise<string>;
+  /** A presigned, expiring HEAD URL (zarr file HEAD). */
+  presignHead(key: string, options?: { expiresIn?: number }): Promise<string>;
+  /** One page of the objects whose key starts with `prefix` (S3's ListObjectsV2). */
+  listObjects(prefix: string, options?: ListObjectsOptions): Promise<ListObjectsPage>;
+  /** Deletes many objects (missing ones are ignored, as S3 does); any batch size. */
+  deleteObjects(keys: string[]): Promise<void>;
 }
 
 /** DANDI's blob key scheme: blobs/{uuid[0:3]}/{uuid[3:6]}/{uuid}. */
 export function blobKey(uuid: string): string {
   return `blobs/${uuid.slice(0, 3)}/${uuid.slice(3, 6)}/${uuid}`;
+}
+
+/** DANDI_ZARR_PREFIX_NAME: the key prefix of every zarr's files. */
+export const ZARR_PREFIX_NAME = "zarr";
+
+/** The key prefix of one zarr's files: zarr/{zarr_id}/ (with the trailing slash). */
+export function zarrKeyPrefix(zarrId: string): string {
+  return `${ZARR_PREFIX_NAME}/${zarrId}/`;
 }

@@ -55,6 +55,28 @@ async function completeUpload(req: Request, res: Response): Promise<void> {
     .send(presentCompleteResult(storage.objectUrl(key), key, etag));
 }
 
+/**
+ * PUT of a whole object (zarr files): the signature binds the key, the
+ * Content-MD5 the client must send and the embargo flag. As on S3, a missing or
+ * different Content-MD5 header breaks the signature (403) and a body whose md5
+ * is not the header's is refused with 400 BadDigest.
+ */
+async function putObject(req: Request, res: Response): Promise<void> {
+  const storage = localStorageOf(req);
+  const key = (req.params as { key: string[] }).key.join("/");
+  const params = storage.signer.verify(LOCAL_SCOPES.put, `objects/${key}`, req.query);
+  if (!params) throw denied();
+  if (req.get("content-md5") !== params["content-md5"]) {
+    throw new StorageError("SignatureDoesNotMatch", 403, "Content-MD5 does not match the signed Content-MD5.");
+  }
+  const etag = await storage.putObjectStream(key, req, {
+    contentMd5: params["content-md5"]!,
+    embargoed: params.embargoed === "true",
+    contentType: req.get("content-type"),
+  });
+  res.status(200).set("ETag", `"${etag}"`).end();
+}
+
 /** GET/HEAD of an object: signed URLs for anything, unsigned only for objects that are not embargoed. */
 async function getObject(req: Request, res: Response): Promise<void> {
   const storage = localStorageOf(req);
@@ -108,6 +130,7 @@ export function localStorageRouter(): Router {
   router.put("/uploads/:uploadId/parts/:partNumber", putPart);
   router.post("/uploads/:uploadId/complete", completeUpload);
   router.get("/objects/*key", getObject);
+  router.put("/objects/*key", putObject);
   router.use(storageErrors);
   return router;
 }
