@@ -63,6 +63,7 @@ export * from "./asset-paths/list-at-path";
 export * from "./checksums/hash-stream";
 export * from "./checksums/compute-blob-sha256";
 export * from "./zarr/zarr-checksum";
+export * from "./zarr/ingest-zarr-archive";
 export * from "./validation/validate-asset-metadata";
 export * from "./validation/sweep-validation";
 export * from "./publish/start-publish";

@@ -10,6 +10,7 @@ import type { THandler } from "./handler";
  */
 export const HANDLER_LOADERS: { [N in TJobName]: () => Promise<THandler<N>> } = {
   computeBlobSha256: async () => (await import("./compute-blob-sha256.handler")).handleComputeBlobSha256,
+  ingestZarrArchive: async () => (await import("./ingest-zarr-archive.handler")).handleIngestZarrArchive,
   validateAsset: async () => (await import("./validate-asset.handler")).handleValidateAsset,
   validateVersion: async () => (await import("./validate-version.handler")).handleValidateVersion,
   aggregateAssetsSummary: async () => (await import("./aggregate-assets-summary.handler")).handleAggregateAssetsSummary,
