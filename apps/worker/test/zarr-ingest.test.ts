@@ -6,6 +6,7 @@ import {
   EMPTY_ZARR_CHECKSUM,
   ingestZarrArchive,
   loadConfig,
+  sweepValidation,
   zarrKeyPrefix,
   type Storage,
 } from "@dandi/core";
@@ -218,5 +219,19 @@ describe("ingest_zarr_archive job", () => {
     await ctx.deps.storage.putObject(`zarr/${seeded.zarrId}x/b`, Buffer.from("b"));
     const result = await ingestZarrArchive({ db: ctx.prisma, storage: ctx.deps.storage, zarrId: seeded.zarrId });
     expect(result).toMatchObject({ status: "complete", fileCount: 1, size: 1 });
+  });
+});
+
+describe("validation sweep", () => {
+  it("picks Pending zarr assets once their zarr is Complete, not before", async () => {
+    const waiting = await seedZarrAsset("Uploaded");
+    const ingested = await seedZarrAsset("Uploaded");
+    await putFiles(ctx.deps.storage, ingested.zarrId, zarrFiles("six"));
+    await ingestZarrArchive({ db: ctx.prisma, storage: ctx.deps.storage, zarrId: ingested.zarrId });
+    await ctx.prisma.asset.update({ where: { id: waiting.assetPk }, data: { status: "Pending" } });
+
+    const found = await sweepValidation({ db: ctx.prisma, stuckAfterSeconds: 600 });
+    expect(found.assetIds).toContain(ingested.assetPk);
+    expect(found.assetIds).not.toContain(waiting.assetPk);
   });
 });

@@ -18,8 +18,9 @@ export interface TSweepValidationResult {
 
 /**
  * DANDI's validate_draft_version_metadata + validate_pending_asset_metadata
- * sweeps: finds Pending drafts and Pending blob assets whose blob has a SHA-256,
- * and returns them for fan-out. Items stuck in Validating are put back to Pending first.
+ * sweeps: finds Pending drafts, Pending blob assets whose blob has a SHA-256 and
+ * Pending zarr assets whose zarr is ingested (Complete), and returns them for
+ * fan-out. Items stuck in Validating are put back to Pending first.
  * Blobs that Pending assets use but that still have no SHA-256 after the stuck
  * delay (their checksum job was lost) are returned too, to be hashed again.
  */
@@ -39,7 +40,7 @@ export async function sweepValidation(options: SweepValidationOptions): Promise<
     orderBy: { id: "asc" },
   });
   const assets = await db.asset.findMany({
-    where: { status: "Pending", blob: { sha256: { not: null } } },
+    where: { status: "Pending", OR: [{ blob: { sha256: { not: null } } }, { zarr: { status: "Complete" } }] },
     select: { id: true },
     orderBy: { id: "asc" },
     take: assetLimit,
