@@ -21,10 +21,11 @@ export type TValidateAssetResult = "Valid" | "Invalid" | "skipped" | "not-ready"
 
 /**
  * DANDI's validate_asset_metadata_task: a Pending blob asset whose blob has a
- * SHA-256 is validated as it would be published (PublishedAsset) and becomes
- * Valid or Invalid with [{field, message}]. Optimistic: if the asset changed
- * while it was validated, the result is dropped. Bumps `modified` of the draft
- * versions that contain the asset. Safe to run twice.
+ * SHA-256, or zarr asset whose zarr is Complete, is validated as it would be
+ * published (PublishedAsset) and becomes Valid or Invalid with [{field,
+ * message}]. Optimistic: if the asset changed while it was validated, the
+ * result is dropped. Bumps `modified` of the draft versions that contain the
+ * asset. Safe to run twice.
  */
 export async function validateAssetMetadata(options: ValidateAssetMetadataOptions): Promise<TValidateAssetResult> {
   const { db, schemas, storage, config, assetId } = options;
@@ -34,7 +35,9 @@ export async function validateAssetMetadata(options: ValidateAssetMetadataOption
   if (!row) return "skipped";
   const asset = toAssetRecord(row);
   if (asset.status !== "Pending" && asset.status !== "Validating") return "skipped";
-  if (!asset.blob?.sha256) return "not-ready";
+  // As DANDI: a blob asset once its SHA-256 is known, a zarr asset once its zarr is ingested.
+  const ready = asset.zarr ? asset.zarr.status === "Complete" : !!asset.blob?.sha256;
+  if (!ready) return "not-ready";
 
   const claimed = await db.asset.updateMany({
     where: { id: assetId, status: asset.status, modified: asset.modified },
@@ -75,4 +78,15 @@ function validateAgainstPublishedAsset(schemas: SchemaCatalog, metadata: Record<
     ];
   }
   return schemas.validate("PublishedAsset", metadata);
+}
+
+/**
+ * The draft versions that hold an asset: a draft's assetsSummary counts Valid
+ * assets only, so an asset that has just become Valid changes these summaries.
+ */
+export async function findAssetDraftVersionIds(db: PrismaClient, assetId: bigint): Promise<number[]> {
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    SELECT v.id FROM versions v JOIN version_assets va ON va.version_id = v.id
+    WHERE va.asset_id = ${assetId} AND v.version = 'draft'`;
+  return rows.map((r) => r.id);
 }

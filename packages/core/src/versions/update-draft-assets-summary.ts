@@ -10,7 +10,8 @@ export type TUpdateDraftAssetsSummaryResult =
 /**
  * DANDI's aggregate_assets_summary_task: recomputes a draft's
  * metadata.assetsSummary (bytes, files, subjects, species, approaches,
- * techniques, variables, data standards) from its assets and stores it,
+ * techniques, variables, data standards) from its Valid assets (as DANDI:
+ * Pending, Validating and Invalid ones are left out) and stores it,
  * touching nothing else in the metadata. No lock is held while aggregating
  * (uploads to the draft go on): the summary is written only if the draft row
  * was not updated since it was read (its `xmin`, which every asset write and
@@ -26,7 +27,7 @@ export async function updateDraftAssetsSummary(
     SELECT version, xmin::text AS "rowVersion" FROM versions WHERE id = ${versionId}`;
   if (!version) return { status: "skipped", reason: "version not found" };
   if (version.version !== "draft") return { status: "skipped", reason: "not a draft" };
-  const assetsSummary = await aggregateAssetsSummary(db, versionId);
+  const assetsSummary = await aggregateAssetsSummary(db, versionId, { validOnly: true });
   const updated = await db.$executeRaw`
     UPDATE versions
     SET metadata = jsonb_set(metadata, '{assetsSummary}', ${JSON.stringify(assetsSummary)}::jsonb), modified = now()
