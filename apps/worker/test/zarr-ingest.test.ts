@@ -7,6 +7,7 @@ import {
   ingestZarrArchive,
   loadConfig,
   sweepValidation,
+  validateAssetMetadata,
   zarrKeyPrefix,
   type Storage,
 } from "@dandi/core";
@@ -233,5 +234,24 @@ describe("validation sweep", () => {
     const found = await sweepValidation({ db: ctx.prisma, stuckAfterSeconds: 600 });
     expect(found.assetIds).toContain(ingested.assetPk);
     expect(found.assetIds).not.toContain(waiting.assetPk);
+  });
+
+  it("validates a zarr asset only once its zarr is Complete", async () => {
+    const seeded = await seedZarrAsset("Uploaded");
+    await ctx.prisma.asset.update({ where: { id: seeded.assetPk }, data: { status: "Pending" } });
+    const validate = async () =>
+      validateAssetMetadata({
+        db: ctx.prisma,
+        schemas: await ctx.deps.schemas(),
+        storage: ctx.deps.storage,
+        config: ctx.config,
+        assetId: seeded.assetPk,
+      });
+    expect(await validate()).toBe("not-ready");
+    await putFiles(ctx.deps.storage, seeded.zarrId, zarrFiles("seven"));
+    await ingestZarrArchive({ db: ctx.prisma, storage: ctx.deps.storage, zarrId: seeded.zarrId });
+    expect(await validate()).toBe("Valid");
+    const asset = await ctx.prisma.asset.findUniqueOrThrow({ where: { id: seeded.assetPk } });
+    expect([asset.status, asset.validationErrors]).toEqual(["Valid", []]);
   });
 });
