@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { pino } from "pino";
@@ -229,7 +230,6 @@ describe("the draft's assetsSummary", () => {
         wasDerivedFrom: [{ schemaKey: "Session", identifier: "x" }, sample("c9", "cell"), sample("c10", "cell")],
       },
       { path: "dataset_description.json", encodingFormat: "application/json" },
-      { path: "micr/img.ome.zarr", encodingFormat: "application/x-zarr" },
     ];
     const ids: string[] = [];
     for (const metadata of metadatas) {
@@ -239,10 +239,34 @@ describe("the draft's assetsSummary", () => {
     }
     await ctx.prisma.asset.updateMany({ where: { assetId: { in: ids } }, data: { status: "Valid" } });
     const draft = await ctx.prisma.version.findFirstOrThrow({ where: { dandisetId: Number(id), version: "draft" } });
+    // A zarr asset: its bytes are its zarr's size.
+    const zarr = await ctx.prisma.zarrArchive.create({
+      data: {
+        zarrId: randomUUID(),
+        dandisetId: Number(id),
+        name: "img",
+        size: 500n,
+        fileCount: 3n,
+        status: "Complete",
+        checksum: `${"0".repeat(32)}-3--500`,
+      },
+    });
+    const zarrAsset = await ctx.prisma.asset.create({
+      data: {
+        assetId: randomUUID(),
+        path: "micr/img.ome.zarr",
+        zarrId: zarr.id,
+        status: "Valid",
+        metadata: { schemaVersion: "0.7.0", encodingFormat: "application/x-zarr" },
+      },
+    });
+    await ctx.prisma.versionAsset.create({
+      data: { versionId: draft.id, assetId: zarrAsset.id, path: zarrAsset.path, created: zarrAsset.created },
+    });
     // The expectation is dandischema's aggregate_assets_summary output for these four metadata documents.
     expect(await aggregateAssetsSummary(ctx.prisma, draft.id, { validOnly: true })).toEqual({
       schemaKey: "AssetsSummary",
-      numberOfBytes: 40,
+      numberOfBytes: 530,
       numberOfFiles: 4,
       numberOfSubjects: 2,
       numberOfSamples: 2,

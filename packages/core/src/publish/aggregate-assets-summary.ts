@@ -33,7 +33,7 @@ const firstBioSample = (array: Prisma.Sql) => Prisma.sql`(
 /**
  * A version's `assetsSummary`, as dandischema 0.12.1's aggregate_assets_summary
  * (the version DANDI pins) computes it, but in the database:
- * - numberOfBytes, numberOfFiles;
+ * - numberOfBytes (a zarr asset counts its zarr's size, as its contentSize), numberOfFiles;
  * - numberOfSubjects: distinct sanitised identifiers of Participants in
  *   wasAttributedTo, together with the "sub-X" entities of the file names;
  * - numberOfSamples: distinct tissuesample identifiers (and "sample-X" entities
@@ -73,7 +73,7 @@ export async function aggregateAssetsSummary(
     }[]
   >(Prisma.sql`
     WITH RECURSIVE va AS MATERIALIZED (
-      SELECT coalesce(b.size, 0) AS size,
+      SELECT coalesce(b.size, z.size, 0) AS size,
         ${arrayField("wasAttributedTo")} AS attributed,
         ${arrayField("approach")} AS approach,
         ${arrayField("measurementTechnique")} AS technique,
@@ -81,7 +81,8 @@ export async function aggregateAssetsSummary(
         ${firstBioSample(Prisma.sql`a.metadata->'wasDerivedFrom'`)} AS sample,
         coalesce(a.metadata->>'encodingFormat', '') AS encoding,
         regexp_replace(a.path, '^.*/', '') AS name
-      FROM version_assets v JOIN assets a ON a.id = v.asset_id LEFT JOIN asset_blobs b ON b.id = a.blob_id
+      FROM version_assets v JOIN assets a ON a.id = v.asset_id
+      LEFT JOIN asset_blobs b ON b.id = a.blob_id LEFT JOIN zarr_archives z ON z.id = a.zarr_id
       WHERE v.version_id = ${versionId} ${statusFilter}
     ),
     samples(sample) AS (
