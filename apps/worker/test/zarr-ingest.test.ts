@@ -12,6 +12,7 @@ import {
   type Storage,
 } from "@dandi/core";
 import { startMotoServer, type MotoServer } from "@dandi/testing";
+import { handleSweepValidation } from "../src/handlers/sweep-validation.handler";
 import { createWorkerTestContext, startTestWorker, waitFor, type WorkerTestContext } from "./context";
 import { seedDandisetWithAssets } from "./seed-dandiset";
 
@@ -253,5 +254,36 @@ describe("validation sweep", () => {
     expect(await validate()).toBe("Valid");
     const asset = await ctx.prisma.asset.findUniqueOrThrow({ where: { id: seeded.assetPk } });
     expect([asset.status, asset.validationErrors]).toEqual(["Valid", []]);
+  });
+
+  it("re-queues the ingest of a zarr stuck Uploaded or Ingesting, once per stuck delay", async () => {
+    const stuck = await seedZarrAsset("Ingesting");
+    const files = zarrFiles("eight");
+    await putFiles(ctx.deps.storage, stuck.zarrId, files);
+    const fresh = await seedZarrAsset("Uploaded");
+    await ctx.prisma.zarrArchive.update({
+      where: { id: stuck.zarrPk },
+      data: { modified: new Date(Date.now() - 3600_000) },
+    });
+
+    const first = await sweepValidation({ db: ctx.prisma, stuckAfterSeconds: 600 });
+    expect(first.uningestedZarrIds).toContain(stuck.zarrId);
+    expect(first.uningestedZarrIds).not.toContain(fresh.zarrId);
+    expect((await sweepValidation({ db: ctx.prisma, stuckAfterSeconds: 600 })).uningestedZarrIds).not.toContain(
+      stuck.zarrId,
+    );
+
+    // Through the sweep job: the checksum queue ingests it.
+    await ctx.prisma.zarrArchive.update({
+      where: { id: stuck.zarrPk },
+      data: { modified: new Date(Date.now() - 3600_000) },
+    });
+    const result = await handleSweepValidation({}, ctx.deps);
+    expect(result.detail).toMatchObject({ zarrs: 1 });
+    const zarr = await waitFor(async () => {
+      const z = await ctx.prisma.zarrArchive.findUniqueOrThrow({ where: { id: stuck.zarrPk } });
+      return z.status === "Complete" ? z : null;
+    });
+    expect(zarr.checksum).toBe(expectedDigest(files).digest);
   });
 });

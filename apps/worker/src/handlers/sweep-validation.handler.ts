@@ -35,12 +35,18 @@ export const handleSweepValidation: THandler<"sweepValidation"> = async (_payloa
     "computeBlobSha256",
     found.unhashedBlobIds.map((id) => ({ blobId: id.toString() })),
   );
+  // Claimed by status, so a zarr whose lost job turns up after all is ingested once.
+  await deps.jobs.enqueueMany(
+    "ingestZarrArchive",
+    found.uningestedZarrIds.map((zarrId) => ({ zarrId })),
+  );
   return {
     status: "success",
     detail: {
       versions: found.versionIds.length,
       assets: found.assetIds.length,
       blobs: found.unhashedBlobIds.length,
+      zarrs: found.uningestedZarrIds.length,
       requeued: found.requeued,
     },
   };

@@ -13,6 +13,8 @@ export interface TSweepValidationResult {
   assetIds: bigint[];
   /** Blobs still without a SHA-256 long after their upload, that Pending assets wait for. */
   unhashedBlobIds: bigint[];
+  /** Zarrs (public ids) finalized or ingesting for longer than the stuck delay: their ingest job was lost or failed. */
+  uningestedZarrIds: string[];
   requeued: number;
 }
 
@@ -22,7 +24,9 @@ export interface TSweepValidationResult {
  * Pending zarr assets whose zarr is ingested (Complete), and returns them for
  * fan-out. Items stuck in Validating are put back to Pending first.
  * Blobs that Pending assets use but that still have no SHA-256 after the stuck
- * delay (their checksum job was lost) are returned too, to be hashed again.
+ * delay (their checksum job was lost) are returned too, to be hashed again,
+ * and so are zarrs stuck Uploaded or Ingesting (their `modified` is bumped, so
+ * a zarr is handed out again only after another stuck delay).
  */
 export async function sweepValidation(options: SweepValidationOptions): Promise<TSweepValidationResult> {
   const { db, stuckAfterSeconds, assetLimit = 10_000 } = options;
@@ -51,10 +55,17 @@ export async function sweepValidation(options: SweepValidationOptions): Promise<
     orderBy: { id: "asc" },
     take: assetLimit,
   });
+  const uningested = await db.$queryRaw<{ zarr_id: string }[]>`
+    UPDATE zarr_archives SET modified = now()
+    WHERE id IN (
+      SELECT id FROM zarr_archives WHERE status IN ('Uploaded', 'Ingesting') AND modified < ${cutoff}
+      ORDER BY id LIMIT ${assetLimit})
+    RETURNING zarr_id::text`;
   return {
     versionIds: versions.map((x) => x.id),
     assetIds: assets.map((x) => x.id),
     unhashedBlobIds: unhashed.map((x) => x.id),
+    uningestedZarrIds: uningested.map((x) => x.zarr_id),
     requeued: a.count + v.count,
   };
 }

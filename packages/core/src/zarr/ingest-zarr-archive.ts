@@ -52,7 +52,10 @@ export async function ingestZarrArchive(options: IngestZarrArchiveOptions): Prom
   if (claimed.count === 0) return { status: "not-uploaded", zarrStatus: zarr.status };
 
   // Listed outside the transaction, as DANDI does, so no lock is held while storage answers.
-  const digest = await checksumZarrFiles(storage, zarrKeyPrefix(zarrId), options.pageSize ?? 1000);
+  // A long listing keeps `modified` fresh, so the sweep does not take the zarr for stuck.
+  const heartbeat = () =>
+    db.zarrArchive.updateMany({ where: { id: zarr.id, status: "Ingesting" }, data: { modified: new Date() } });
+  const digest = await checksumZarrFiles(storage, zarrKeyPrefix(zarrId), options.pageSize ?? 1000, heartbeat);
 
   return db.$transaction(async (tx) => {
     const draft = await tx.$queryRaw<{ id: number }[]>`
@@ -95,15 +98,20 @@ export async function ingestZarrArchive(options: IngestZarrArchiveOptions): Prom
   }, ASSET_WRITE_TRANSACTION);
 }
 
+/** Pages between two heartbeats of a long listing. */
+const HEARTBEAT_PAGES = 100;
+
 /** Lists every object under the prefix in storage order and folds it into the checksum. */
 async function checksumZarrFiles(
   storage: Pick<Storage, "listObjects">,
   prefix: string,
   pageSize: number,
+  heartbeat: () => Promise<unknown>,
 ): Promise<ZarrDirectoryDigest> {
   const builder = new ZarrChecksumBuilder();
   let startAfter: string | undefined;
-  for (;;) {
+  for (let pages = 1; ; pages++) {
+    if (pages % HEARTBEAT_PAGES === 0) await heartbeat();
     const page = await storage.listObjects(prefix, { startAfter, maxKeys: pageSize });
     for (const object of page.objects) {
       builder.add({ path: object.key.slice(prefix.length), size: object.size, md5: object.etag });
