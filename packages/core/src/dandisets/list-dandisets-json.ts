@@ -40,7 +40,7 @@ function listItemJson(isStarred: Prisma.Sql): Prisma.Sql {
 /**
  * GET /api/dandisets/ (dandi-api.md §7): the count and one page of DandisetList
  * items rendered as a JSON array's contents by PostgreSQL, in one statement
- * (a free-text search counts beside it, on a second connection). Building and serialising a
+ * (after the free-text words are resolved to tokens). Building and serialising a
  * 100-item page in Node cost several times the SQL; here the SQL reads the page
  * through the list's index and joins each item's draft and newest published
  * version (the highest id, as DANDI's list) by their unique indexes.
@@ -49,8 +49,7 @@ function listItemJson(isStarred: Prisma.Sql): Prisma.Sql {
 export async function listDandisetsJson(
   options: ListDandisetsOptions,
 ): Promise<{ count: number; resultsJson: string }> {
-  const plan = await planDandisetList(options);
-  const { from, orderBy } = plan.page;
+  const { from, orderBy } = await planDandisetList(options);
   const isStarred = options.user
     ? Prisma.sql`EXISTS (SELECT 1 FROM dandiset_stars s WHERE s.dandiset_id = pg.id AND s.user_id = ${options.user.id})`
     : Prisma.sql`false`;
@@ -67,16 +66,7 @@ export async function listDandisetsJson(
     LEFT JOIN LATERAL (SELECT ${VERSION_COLUMNS} FROM versions v WHERE v.dandiset_id = pg.id AND v.version <> 'draft'
                        ORDER BY v.id DESC LIMIT 1) pv ON true`;
   const { db } = options;
-  if (plan.costlyCount) {
-    // The page and the count on two connections at once: the request waits for
-    // the slower of the two instead of their sum.
-    const [[page], [counted]] = await Promise.all([
-      db.$queryRaw<{ results: string | null }[]>`SELECT (${items}) AS results`,
-      db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total ${plan.counting.from}`,
-    ]);
-    return { count: Number(counted?.total ?? 0), resultsJson: page?.results ?? "" };
-  }
   const [row] = await db.$queryRaw<{ total: bigint; results: string | null }[]>`
-    SELECT (SELECT count(*) ${plan.counting.from}) AS total, (${items}) AS results`;
+    SELECT (SELECT count(*) ${from}) AS total, (${items}) AS results`;
   return { count: Number(row?.total ?? 0), resultsJson: row?.results ?? "" };
 }

@@ -35,16 +35,13 @@ export async function listDandisets(
   options: ListDandisetsOptions,
 ): Promise<{ count: number; results: TDandisetView[] }> {
   const { db } = options;
-  const plan = await planDandisetList(options);
-  const { from, orderBy } = plan.page;
+  const { from, orderBy } = await planDandisetList(options);
   // Counted apart from the page, so that the page query can stop after `limit` rows.
   const [rows, count] = await Promise.all([
     db.$queryRaw<
       { id: number }[]
     >`SELECT d.id ${from} ORDER BY ${orderBy} LIMIT ${options.limit} OFFSET ${options.offset}`,
-    db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total ${plan.counting.from}`.then(([c]) =>
-      Number(c?.total ?? 0),
-    ),
+    db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total ${from}`.then(([c]) => Number(c?.total ?? 0)),
   ]);
   const results = await loadDandisetViews(db, {
     ids: rows.map((r) => r.id),

@@ -1,13 +1,7 @@
 import { Prisma } from "@dandi/db";
-import { buildSearchFilter, tokenWords, type TFreeTextStrategy } from "../search/build-search-filter";
+import { buildSearchFilter, resolveSearchWords, tokenWords, type TResolvedWord } from "../search/build-search-filter";
 import { parseSearchQuery } from "../search/parse-search-query";
 import type { ListDandisetsOptions } from "./list-dandisets";
-
-/**
- * Up to this many matches a search page looks its matches up by id and sorts
- * them; above it, the page walks the list order and stops after `limit` rows.
- */
-const LOOKUP_MAX_MATCHES = 1000;
 
 /** The FROM/WHERE and ORDER BY of one list query, over `d` (dandisets). */
 export interface TDandisetListQuery {
@@ -15,19 +9,7 @@ export interface TDandisetListQuery {
   orderBy: Prisma.Sql;
 }
 
-export interface TDandisetListPlan {
-  /** The query that counts the visible set (the page's set). */
-  counting: TDandisetListQuery;
-  /** The query a page is taken from. */
-  page: TDandisetListQuery;
-  /**
-   * A free-text search whose count (a hash semi-join against the postings) costs
-   * more than the page: worth running beside the page rather than before it.
-   */
-  costlyCount: boolean;
-}
-
-function buildListQuery(options: ListDandisetsOptions, freeText: TFreeTextStrategy): TDandisetListQuery {
+function buildListQuery(options: ListDandisetsOptions, words: ReadonlyMap<string, TResolvedWord>): TDandisetListQuery {
   const userId = options.user?.id ?? -1;
   const where: Prisma.Sql[] = [];
   const joins: Prisma.Sql[] = [];
@@ -42,7 +24,7 @@ function buildListQuery(options: ListDandisetsOptions, freeText: TFreeTextStrate
   }
   if (!options.draft)
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM versions pv WHERE pv.dandiset_id = d.id AND pv.version <> 'draft')`);
-  if (options.search) where.push(...buildSearchFilter(parseSearchQuery(options.search), { freeText }));
+  if (options.search) where.push(...buildSearchFilter(parseSearchQuery(options.search), { words }));
   if (options.conditions) where.push(...options.conditions);
   if (options.starred)
     joins.push(Prisma.sql`JOIN dandiset_stars st ON st.dandiset_id = d.id AND st.user_id = ${userId}`);
@@ -72,25 +54,16 @@ function buildListQuery(options: ListDandisetsOptions, freeText: TFreeTextStrate
  * The SQL of DANDI's dandiset list (GET /api/dandisets/, dandi-api.md §7): the
  * visible set filtered and ordered. Throws SearchSyntaxError for a bad `search`.
  *
- * A free-text search chooses the page's plan from how many postings its rarest
- * word reaches, probed with a LIMIT (well under a millisecond): a word found in
- * nearly every dandiset walks the list's index and stops after `limit` rows,
- * while a word with at most LOOKUP_MAX_MATCHES postings (so at most that many
- * dandisets) looks its few matches up by id. The planner cannot choose by itself
- * because it cannot know how many postings a LIKE over the token vocabulary will
- * reach. The count is left to the caller, which can run it beside the page.
+ * The free-text words are first resolved to their tokens (one statement, through
+ * the trigram index on the small vocabulary). Each word then restricts the list
+ * by the cheaper of two forms (buildSearchFilter): a word in at most
+ * LOOKUP_MAX_MATCHES dandisets looks its few matches up by id, and a word found
+ * nearly everywhere tests each row against its tokens' bitmaps, so the page
+ * walks the list's index and stops after `limit` rows and the count is one pass
+ * over the dandisets with a get_bit per row. The planner cannot choose by itself
+ * because it cannot know how many dandisets a LIKE over the vocabulary reaches.
  */
-export async function planDandisetList(options: ListDandisetsOptions): Promise<TDandisetListPlan> {
-  const counting = buildListQuery(options, "scan");
+export async function planDandisetList(options: ListDandisetsOptions): Promise<TDandisetListQuery> {
   const words = options.search ? tokenWords(parseSearchQuery(options.search)) : [];
-  if (!words.length) return { counting, page: counting, costlyCount: false };
-  const probes = words.map(
-    (word) => Prisma.sql`(SELECT count(*) FROM (SELECT 1 FROM dandiset_search_tokens p
-      WHERE p.token_id = ANY (ARRAY(SELECT st.id FROM search_tokens st
-        WHERE st.token LIKE '%' || lower(public.unaccent(${word})) || '%'))
-      LIMIT ${LOOKUP_MAX_MATCHES + 1}) AS probe)`,
-  );
-  const [probed] = await options.db.$queryRaw<{ postings: bigint }[]>`SELECT least(${Prisma.join(probes)}) AS postings`;
-  const rare = Number(probed?.postings ?? 0) <= LOOKUP_MAX_MATCHES;
-  return { counting, page: rare ? buildListQuery(options, "lookup") : counting, costlyCount: true };
+  return buildListQuery(options, await resolveSearchWords(options.db, words));
 }

@@ -1,4 +1,4 @@
-import { Prisma } from "@dandi/db";
+import { Prisma, type Db } from "@dandi/db";
 import { SearchSyntaxError, type TParsedSearch } from "./parse-search-query";
 
 const FILE_TYPE_ALIASES: Record<string, string> = {
@@ -34,18 +34,85 @@ export function tokenWords(parsed: TParsedSearch): string[] {
 }
 
 /**
- * How a free-text word answered by the token postings restricts `d`:
- * - "lookup": the matching ids are collected first (an InitPlan) and looked up
- *   by id; best when few dandisets match.
- * - "scan": a semi-join against the postings, which the planner runs as a hash
- *   join (counting) or as a probe per row while walking the list's order
- *   (a page that stops after `limit` rows); best when most dandisets match.
+ * How a free-text word answered by the search tokens restricts `d`:
+ * - "lookup": the ids of the dandisets that have one of its tokens are collected
+ *   first (an InitPlan) and looked up by id; best when few dandisets match.
+ * - "bitmap": each row of `d` is tested against the union of its tokens' bitmaps
+ *   (search_tokens.bitmap, one bit per dandiset), asking the postings only for the
+ *   tokens without a bitmap and for the dandisets changed since the bitmaps were
+ *   last folded (search_bitmap_dirty, migration 20261122233000); best when most
+ *   dandisets match, and what lets a page walk the list order and stop after
+ *   `limit` rows.
  */
-export type TFreeTextStrategy = "lookup" | "scan";
+export type TFreeTextStrategy = "lookup" | "bitmap";
+
+/** A free-text word's tokens (the vocabulary entries it is a substring of). */
+export interface TResolvedWord {
+  /** Ids of its tokens that keep a bitmap. */
+  bitmapTokens: string[];
+  /** Ids of its other tokens, answered by their postings. */
+  postingTokens: string[];
+  /** How many dandisets have one of its tokens, at most (the tokens' df as of the last fold). */
+  df: number;
+}
 
 export interface BuildSearchFilterOptions {
-  /** Default "lookup". */
+  /** The words' tokens (resolveSearchWords); a word missing here looks its tokens up inline. */
+  words?: ReadonlyMap<string, TResolvedWord>;
+  /** The strategy of every resolved word; by default chosen per word from its df. */
   freeText?: TFreeTextStrategy;
+}
+
+/** Above this many matching dandisets a word is tested per row (bitmap) rather than looked up by id. */
+export const LOOKUP_MAX_MATCHES = 1000;
+
+function tokenIds(ids: string[]): Prisma.Sql {
+  return Prisma.sql`${ids}::bigint[]`;
+}
+
+/** A resolved word as a condition on `d`. */
+function resolvedWordCondition(word: TResolvedWord, strategy: TFreeTextStrategy): Prisma.Sql {
+  if (strategy === "lookup") {
+    return Prisma.sql`d.id = ANY (ARRAY(SELECT DISTINCT p.dandiset_id FROM dandiset_search_tokens p
+      WHERE p.token_id = ANY (${tokenIds([...word.bitmapTokens, ...word.postingTokens])})))`;
+  }
+  // The bitmap union is an InitPlan (one bit_or over a few rows); dandisets changed
+  // since the last fold, and tokens without a bitmap, are answered by the postings,
+  // which are always exact. Both IN subqueries are hashed once per statement; the
+  // LIMITed lateral probes the postings of each dirty dandiset by the primary key
+  // instead of reading every posting of the word's common tokens.
+  const union = Prisma.sql`(SELECT bit_or(st.bitmap) FROM search_tokens st WHERE st.id = ANY (${tokenIds(word.bitmapTokens)}))`;
+  return Prisma.sql`(CASE WHEN d.id < length(${union})
+      THEN get_bit(${union}, d.id) = 1 AND d.id NOT IN (SELECT x.dandiset_id FROM search_bitmap_dirty x)
+      ELSE false END
+    OR d.id IN (SELECT p.dandiset_id FROM dandiset_search_tokens p WHERE p.token_id = ANY (${tokenIds(word.postingTokens)})
+      UNION ALL
+      SELECT x.dandiset_id FROM search_bitmap_dirty x
+      CROSS JOIN LATERAL (SELECT 1 FROM dandiset_search_tokens p
+        WHERE p.token_id = ANY (${tokenIds(word.bitmapTokens)}) AND p.dandiset_id = x.dandiset_id LIMIT 1) AS has))`;
+}
+
+/**
+ * The tokens of each word (isTokenWord) of a search, in one statement: for each,
+ * the matching vocabulary entries split by whether they keep a bitmap, and their df.
+ */
+export async function resolveSearchWords(db: Db, words: string[]): Promise<Map<string, TResolvedWord>> {
+  const unique = [...new Set(words)];
+  const resolved = new Map<string, TResolvedWord>();
+  if (!unique.length) return resolved;
+  const selects = unique.map(
+    (word, i) => Prisma.sql`SELECT ${i}::integer AS i,
+      coalesce(array_agg(st.id::text) FILTER (WHERE st.bitmap IS NOT NULL), '{}') AS bitmap_tokens,
+      coalesce(array_agg(st.id::text) FILTER (WHERE st.bitmap IS NULL), '{}') AS posting_tokens,
+      coalesce(sum(st.df), 0)::integer AS df
+      FROM search_tokens st WHERE st.token LIKE '%' || lower(public.unaccent(${word})) || '%'`,
+  );
+  const rows = await db.$queryRaw<{ i: number; bitmap_tokens: string[]; posting_tokens: string[]; df: number }[]>`
+    ${Prisma.join(selects, " UNION ALL ")}`;
+  for (const row of rows) {
+    resolved.set(unique[row.i]!, { bitmapTokens: row.bitmap_tokens, postingTokens: row.posting_tokens, df: row.df });
+  }
+  return resolved;
 }
 
 /** Python's re.escape, for the jsonpath like_regex value. */
@@ -128,12 +195,11 @@ export function buildSearchFilter(parsed: TParsedSearch, options: BuildSearchFil
     );
   }
   for (const word of parsed.freeText) {
-    if (isTokenWord(word) && options.freeText === "scan") {
-      // Same result as the LIKE below, through the token vocabulary and its postings.
-      // The matching token ids are an InitPlan (a handful of rows), the postings a semi-join.
-      conditions.push(Prisma.sql`d.id IN (SELECT p.dandiset_id FROM dandiset_search_tokens p
-        WHERE p.token_id = ANY (ARRAY(SELECT st.id FROM search_tokens st
-          WHERE st.token LIKE '%' || lower(public.unaccent(${word})) || '%')))`);
+    const resolved = isTokenWord(word) ? options.words?.get(word) : undefined;
+    if (resolved) {
+      conditions.push(
+        resolvedWordCondition(resolved, options.freeText ?? (resolved.df <= LOOKUP_MAX_MATCHES ? "lookup" : "bitmap")),
+      );
     } else if (isTokenWord(word)) {
       // ARRAY(...) runs once (an InitPlan): the planner cannot misjudge a semi-join
       // against postings whose match count it underestimates by orders of magnitude.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import request from "supertest";
-import { buildSearchFilter, loadDandisetViews, parseSearchQuery } from "@dandi/core";
+import { buildSearchFilter, loadDandisetViews, parseSearchQuery, resolveSearchWords } from "@dandi/core";
 import { Prisma } from "@dandi/db";
 import { buildUser } from "@dandi/testing";
 import { createTestContext } from "../../../test/context";
@@ -269,24 +269,121 @@ describe("the page rendered in SQL", () => {
 });
 
 describe("search plans", () => {
-  const ordered = async (q: string) => {
-    const rows = await ctx.prisma.$queryRaw<{ id: number }[]>`SELECT d.id FROM dandisets d WHERE ${Prisma.join(
-      buildSearchFilter(parseSearchQuery(q), { freeText: "lookup" }),
-      " AND ",
-    )} ORDER BY d.id`;
-    const scanned = await ctx.prisma.$queryRaw<{ id: number }[]>`SELECT d.id FROM dandisets d WHERE ${Prisma.join(
-      buildSearchFilter(parseSearchQuery(q), { freeText: "scan" }),
-      " AND ",
-    )} ORDER BY d.id`;
-    return { lookup: rows.map((r) => r.id), scan: scanned.map((r) => r.id) };
+  const fold = () => ctx.prisma.$queryRaw`SELECT dandi_fold_search_bitmaps()`;
+  /** The dandiset ids each way of answering the free text finds, in id order. */
+  const answers = async (q: string) => {
+    const parsed = parseSearchQuery(q);
+    const words = await resolveSearchWords(ctx.prisma, parsed.freeText);
+    const run = async (conditions: Prisma.Sql[]) =>
+      (
+        await ctx.prisma.$queryRaw<{ id: number }[]>`SELECT d.id FROM dandisets d WHERE ${Prisma.join(
+          conditions,
+          " AND ",
+        )} ORDER BY d.id`
+      ).map((r) => r.id);
+    return {
+      inline: await run(buildSearchFilter(parsed)),
+      lookup: await run(buildSearchFilter(parsed, { words, freeText: "lookup" })),
+      bitmap: await run(buildSearchFilter(parsed, { words, freeText: "bitmap" })),
+    };
+  };
+  /** What a plain substring search of every version's search text finds (no tokens involved). */
+  const truth = async (...wordsAnded: string[]) =>
+    (
+      await ctx.prisma.$queryRaw<{ id: number }[]>`SELECT d.id FROM dandisets d WHERE ${Prisma.join(
+        wordsAnded.map(
+          (w) =>
+            Prisma.sql`EXISTS (SELECT 1 FROM versions v WHERE v.dandiset_id = d.id AND v.search_text LIKE ${`%${w}%`})`,
+        ),
+        " AND ",
+      )} ORDER BY d.id`
+    ).map((r) => r.id);
+  /** Bitmaps that disagree with the postings (there must be none after a fold). */
+  const wrongBitmaps = async () => {
+    const [row] = await ctx.prisma.$queryRaw<{ wrong: bigint }[]>`
+      SELECT count(*) AS wrong FROM search_tokens st
+      WHERE st.bitmap IS NOT NULL AND (
+        bit_count(st.bitmap) <> (SELECT count(*) FROM dandiset_search_tokens p WHERE p.token_id = st.id)
+        OR EXISTS (SELECT 1 FROM dandiset_search_tokens p WHERE p.token_id = st.id
+                   AND (p.dandiset_id >= length(st.bitmap) OR get_bit(st.bitmap, p.dandiset_id) = 0)))`;
+    return Number(row!.wrong);
   };
 
-  it("looking matches up and scanning the postings find the same dandisets", async () => {
+  it("looking matches up, testing bitmaps and the inline lookup find the same dandisets", async () => {
     for (const q of ["neural", "neural mouse", "NEURAL zoltan", "rendered", "nothingmatches", "ordered"]) {
-      const { lookup, scan } = await ordered(q);
-      expect(scan, q).toEqual(lookup);
+      const { inline, lookup, bitmap } = await answers(q);
+      expect(lookup, q).toEqual(inline);
+      expect(bitmap, q).toEqual(inline);
     }
-    expect((await ordered("neural")).scan.length).toBeGreaterThan(1);
+    expect((await answers("neural")).bitmap.length).toBeGreaterThan(1);
+  });
+
+  it("keeps bitmap answers exact through edits, deletes and new ids, folded or not", async () => {
+    // 300 dandisets: all have alphaword, every 3rd betaword (df 100: a bitmap),
+    // every 5th gammaword (df 60: below dandi_search_bitmap_min_df, postings only).
+    const [row] = await ctx.prisma.$queryRaw<{ made: number[] }[]>`
+      WITH made AS (INSERT INTO dandisets (embargo_status) SELECT 'OPEN' FROM generate_series(1, 300) RETURNING id),
+      numbered AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM made),
+      drafts AS (
+        INSERT INTO versions (dandiset_id, version, name, metadata)
+        SELECT id, 'draft', 'Bitmaps', jsonb_build_object('description', concat_ws(' ', 'alphaword',
+          CASE WHEN n % 3 = 0 THEN 'betaword' END, CASE WHEN n % 5 = 0 THEN 'gammaword' END)) FROM numbered)
+      SELECT array_agg(id ORDER BY id) AS made FROM made`;
+    const made = row!.made;
+    const queries: [string, string[]][] = [
+      ["alphaword", ["alphaword"]],
+      ["betaword", ["betaword"]],
+      ["betaword gammaword", ["betaword", "gammaword"]],
+      ["gammaword", ["gammaword"]],
+      ["betaword nothingmatches", ["betaword", "nothingmatches"]],
+    ];
+    const check = async (when: string) => {
+      for (const [q, words] of queries) {
+        const expected = await truth(...words);
+        const { inline, lookup, bitmap } = await answers(q);
+        expect(inline, `${q} (${when}, inline)`).toEqual(expected);
+        expect(lookup, `${q} (${when}, lookup)`).toEqual(expected);
+        expect(bitmap, `${q} (${when}, bitmap)`).toEqual(expected);
+      }
+    };
+    await check("before any fold");
+    await fold();
+    const bitmapOf = async (token: string) =>
+      (
+        await ctx.prisma.$queryRaw<{ df: number; bits: number | null }[]>`
+          SELECT df, length(bitmap) AS bits FROM search_tokens WHERE token = ${token}`
+      )[0];
+    expect(await bitmapOf("betaword")).toEqual({ df: 100, bits: expect.any(Number) });
+    expect(await bitmapOf("gammaword")).toEqual({ df: 60, bits: null });
+    expect(await wrongBitmaps()).toBe(0);
+    await check("folded");
+
+    // Edits not folded yet: betaword moves from the first 30 holders to 30 others,
+    // one holder is deleted, and a dandiset far beyond the bitmaps' length gets it.
+    const holders = made.filter((_, i) => (i + 1) % 3 === 0);
+    const others = made.filter((_, i) => (i + 1) % 3 !== 0);
+    await ctx.prisma.$executeRaw`UPDATE versions SET metadata = '{"description": "alphaword"}'::jsonb
+      WHERE dandiset_id = ANY(${holders.slice(0, 30)})`;
+    await ctx.prisma.$executeRaw`UPDATE versions SET metadata = '{"description": "alphaword betaword"}'::jsonb
+      WHERE dandiset_id = ANY(${others.slice(0, 30)})`;
+    await ctx.prisma.dandiset.delete({ where: { id: holders[40]! } });
+    const far = (await bitmapOf("betaword"))!.bits! + 5000;
+    await ctx.prisma.$executeRaw`INSERT INTO dandisets (id, embargo_status) VALUES (${far}, 'OPEN')`;
+    await ctx.prisma.$executeRaw`INSERT INTO versions (dandiset_id, version, name, metadata)
+      VALUES (${far}, 'draft', 'Far', '{"description": "betaword"}'::jsonb)`;
+    const dirty = await ctx.prisma.$queryRaw<
+      { n: bigint }[]
+    >`SELECT count(DISTINCT dandiset_id) AS n FROM search_bitmap_dirty`;
+    expect(Number(dirty[0]!.n)).toBeGreaterThanOrEqual(62);
+    expect(await truth("betaword")).toContain(far);
+    await check("edited, not folded");
+
+    await fold();
+    expect(await ctx.prisma.$queryRaw`SELECT count(*)::int AS n FROM search_bitmap_dirty`).toEqual([{ n: 0 }]);
+    expect((await bitmapOf("betaword"))!.bits).toBeGreaterThan(far);
+    expect(await wrongBitmaps()).toBe(0);
+    await check("folded again");
+    await ctx.prisma.dandiset.deleteMany({ where: { id: { in: [...made, far] } } });
   });
 
   it("pages a word found in more than 1,000 dandisets in order, ties by id, without embargoed ones", async () => {
@@ -307,20 +404,29 @@ describe("search plans", () => {
     expect(visible).toHaveLength(1188);
     const id6 = (id: number) => String(id).padStart(6, "0");
 
-    const page1 = (await list("?search=widespreadword")).body;
-    expect(page1.count).toBe(1188);
     const byCreated = await ctx.prisma.$queryRaw<{ id: number }[]>`
       SELECT id FROM dandisets WHERE id = ANY(${made}) AND embargo_status = 'OPEN' ORDER BY created, id LIMIT 100`;
-    expect(ids(page1)).toEqual(byCreated.map((r) => id6(r.id)));
-
-    // Every page of ordering=-name, concatenated, is the whole set in (name, id) descending order.
     const byName = [...visible]
       .sort((x, y) => (x.name === y.name ? y.id - x.id : x.name < y.name ? 1 : -1))
       .map((r) => id6(r.id));
-    const pages: string[] = [];
-    for (let p = 1; p <= 3; p++)
-      pages.push(...ids((await list(`?search=widespreadword&ordering=-name&page=${p}&page_size=400`)).body));
-    expect(pages).toEqual(byName);
+    const pagesInOrder = async () => {
+      const page1 = (await list("?search=widespreadword")).body;
+      expect(page1.count).toBe(1188);
+      expect(ids(page1)).toEqual(byCreated.map((r) => id6(r.id)));
+      // Every page of ordering=-name, concatenated, is the whole set in (name, id) descending order.
+      const pages: string[] = [];
+      for (let p = 1; p <= 3; p++)
+        pages.push(...ids((await list(`?search=widespreadword&ordering=-name&page=${p}&page_size=400`)).body));
+      expect(pages).toEqual(byName);
+    };
+    // Not folded yet, the word's df is unknown (0) and its dandisets are looked up by id;
+    // folded, its df is 1,200 and the list tests each row against its bitmap.
+    await pagesInOrder();
+    await fold();
+    const [word] = await ctx.prisma.$queryRaw<{ df: number; bitmap: boolean }[]>`
+      SELECT df, bitmap IS NOT NULL AS bitmap FROM search_tokens WHERE token = 'widespreadword'`;
+    expect(word).toEqual({ df: 1200, bitmap: true });
+    await pagesInOrder();
 
     // The owner of an embargoed one sees it with embargoed=true; others never do.
     const { user: keeper, token } = await buildUser(ctx.prisma);
