@@ -36,9 +36,11 @@ export function infoRouter(): Router {
     res.json(SCHEMA_MODELS);
   });
   router.get("/schemas/", (req, res) => {
-    const model = String(req.query.model ?? "");
+    // DRF ChoiceField messages, as DANDI's SchemaQuerySerializer answers.
+    if (req.query.model === undefined) throw ApiError.fields({ model: ["This field is required."] });
+    const model = String(req.query.model);
     if (!SCHEMA_MODELS.includes(model as SchemaModel)) {
-      throw ApiError.fields({ model: [`Select a valid choice. ${model} is not one of the available choices.`] });
+      throw ApiError.fields({ model: [`"${model}" is not a valid choice.`] });
     }
     res.json(req.deps.schemas.schema(model as SchemaModel));
   });

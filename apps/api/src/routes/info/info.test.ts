@@ -33,7 +33,12 @@ describe("GET /api/info/", () => {
   it("serves the schema of each model and rejects unknown ones", async () => {
     const res = await request(ctx.app).get("/api/schemas/?model=Dandiset").expect(200);
     expect(res.body.title).toBe("Dandiset");
-    await request(ctx.app).get("/api/schemas/?model=Nope").expect(400);
+    expect((await request(ctx.app).get("/api/schemas/?model=Nope").expect(400)).body).toEqual({
+      model: ['"Nope" is not a valid choice.'],
+    });
+    expect((await request(ctx.app).get("/api/schemas/").expect(400)).body).toEqual({
+      model: ["This field is required."],
+    });
   });
 
   it("answers unknown routes with DRF's 404", async () => {
