@@ -130,6 +130,20 @@ export async function refreshSearchTokens(client: pg.Client, dandisetIdsSql: str
       ],
     ]),
   );
+  // The common tokens' bitmaps (migration 20261122233000), as the worker's fold builds them.
+  const { rows: fold } = await client.query<{ fn: string | null }>(
+    "SELECT to_regproc('dandi_fold_search_bitmaps')::text AS fn",
+  );
+  if (fold[0]?.fn) {
+    await runSteps(client, [
+      [
+        "search bitmaps: mark dirty",
+        `INSERT INTO search_bitmap_dirty (dandiset_id) SELECT id FROM dandisets WHERE id IN (${dandisetIdsSql})`,
+      ],
+      ["search bitmaps: fold", "SELECT dandi_fold_search_bitmaps()"],
+      ["vacuum analyze search bitmaps", "VACUUM ANALYZE search_bitmap_dirty"],
+    ]);
+  }
   await runSteps(client, [["vacuum analyze search postings", "VACUUM ANALYZE search_tokens, dandiset_search_tokens"]]);
 }
 

@@ -8,6 +8,8 @@ function scheduleTable(deps: WorkerDeps): [TJobName, number][] {
   return [
     ["sweepValidation", deps.config.DANDI_VALIDATION_JOB_INTERVAL * 1000],
     ["computeStats", 6 * HOUR],
+    // Cheap when nothing changed (an advisory lock and a read of an empty table).
+    ["foldSearchBitmaps", 30_000],
     ["sweepExpiredUploads", HOUR],
     ["sweepOrphanedBlobs", 24 * HOUR],
     ["sweepAccessLogs", HOUR / 4],

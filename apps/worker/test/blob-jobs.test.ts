@@ -263,6 +263,7 @@ describe("statistics", () => {
     const schedulers = await ctx.deps.jobs.queue("default").getJobSchedulers();
     expect(schedulers.map((s) => s.name).sort()).toEqual([
       "computeStats",
+      "foldSearchBitmaps",
       "sendPendingUsersDigest",
       "sweepEmbargoes",
       "sweepExpiredUploads",

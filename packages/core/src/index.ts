@@ -46,6 +46,7 @@ export * from "./versions/delete-version";
 export * from "./versions/list-asset-validation-errors";
 export * from "./search/parse-search-query";
 export * from "./search/build-search-filter";
+export * from "./search/fold-search-bitmaps";
 export * from "./assets/asset-record";
 export * from "./assets/validate-asset-path";
 export * from "./assets/strip-asset-metadata";

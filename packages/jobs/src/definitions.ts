@@ -98,6 +98,16 @@ export const JOBS = {
   }),
   /** Inserts an ApplicationStats row. */
   computeStats: define({ queue: "default", payload: ZEmpty, jobId: () => "compute-stats", options: retry(3, 60_000) }),
+  /**
+   * Sweep: folds the dandisets whose search postings changed into the common tokens'
+   * bitmaps (searches are exact without it; unfolded dandisets are answered by the postings).
+   */
+  foldSearchBitmaps: define({
+    queue: "default",
+    payload: ZEmpty,
+    jobId: () => "fold-search-bitmaps",
+    options: retry(2, 5_000),
+  }),
   /** Sweep: queues validation of Pending drafts and assets, re-queues stuck Validating ones. */
   sweepValidation: define({ queue: "default", payload: ZEmpty, options: retry(1, 1_000) }),
   /** Sweep: aborts and deletes uploads older than UPLOAD_URL_EXPIRY. */

@@ -18,6 +18,7 @@ export const HANDLER_LOADERS: { [N in TJobName]: () => Promise<THandler<N>> } = 
   writeManifests: async () => (await import("./write-manifests.handler")).handleWriteManifests,
   registerDoi: async () => (await import("./register-doi.handler")).handleRegisterDoi,
   computeStats: async () => (await import("./compute-stats.handler")).handleComputeStats,
+  foldSearchBitmaps: async () => (await import("./fold-search-bitmaps.handler")).handleFoldSearchBitmaps,
   sweepValidation: async () => (await import("./sweep-validation.handler")).handleSweepValidation,
   sweepExpiredUploads: async () => (await import("./sweep-expired-uploads.handler")).handleSweepExpiredUploads,
   sweepOrphanedBlobs: async () => (await import("./sweep-orphaned-blobs.handler")).handleSweepOrphanedBlobs,
