@@ -27,8 +27,13 @@ export class ApiError extends Error {
     return ApiError.detail(404, message);
   }
 
+  /**
+   * 401 with DRF's WWW-Authenticate, which comes from DANDI's first
+   * authentication class (OAuth2: `Bearer realm="api"`). Also for a bad key
+   * (DRF's AuthenticationFailed carries the same header).
+   */
   static unauthenticated(message = "Authentication credentials were not provided."): ApiError {
-    return ApiError.detail(401, message, { "WWW-Authenticate": 'Token realm="api"' });
+    return ApiError.detail(401, message, { "WWW-Authenticate": 'Bearer realm="api"' });
   }
 
   static forbidden(message = "You do not have permission to perform this action."): ApiError {

@@ -4,20 +4,31 @@ import { hasSessionCookie, loadSession } from "./session";
 import { assertSessionRequestAllowed } from "./session-csrf";
 
 /**
+ * DRF TokenAuthentication's reading of the Authorization header: the API key
+ * when the first word is `token` (any case), undefined for any other scheme
+ * (DRF leaves such a request to the other authenticators). A `token` header
+ * without exactly one key is a 401 with DRF's messages.
+ */
+function readTokenHeader(header: string | undefined): string | undefined {
+  const words = (header ?? "").split(/\s+/).filter(Boolean);
+  if (words.length === 0 || words[0]!.toLowerCase() !== "token") return undefined;
+  if (words.length === 1) throw ApiError.unauthenticated("Invalid token header. No credentials provided.");
+  if (words.length > 2) throw ApiError.unauthenticated("Invalid token header. Token string should not contain spaces.");
+  return words[1];
+}
+
+/**
  * Reads `Authorization: token <key>` (keyword matched case-insensitively, as DRF).
- * A bad key is a 401; no header leaves the request anonymous.
- * Without the header, the browser session cookie is accepted instead; unsafe
+ * A bad key is a 401; no header (or another scheme) leaves the request anonymous.
+ * Without a key, the browser session cookie is accepted instead; unsafe
  * requests authenticated that way must pass the CSRF check.
  */
 export async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
-  const header = req.get("authorization");
-  if (header) {
-    const match = /^token\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw ApiError.detail(401, "Invalid token header.");
-    const key = match[1]!;
+  const key = readTokenHeader(req.get("authorization"));
+  if (key !== undefined) {
     const user = await findUserByApiKey(req.deps.prisma, key);
-    if (!user) throw ApiError.detail(401, "Invalid token.");
-    if (!user.isActive) throw ApiError.detail(401, "User inactive or deleted.");
+    if (!user) throw ApiError.unauthenticated("Invalid token.");
+    if (!user.isActive) throw ApiError.unauthenticated("User inactive or deleted.");
     req.user = user;
     req.auth = { method: "token", key };
   } else if (hasSessionCookie(req)) {

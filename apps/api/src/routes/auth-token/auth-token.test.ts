@@ -13,6 +13,37 @@ describe("/api/auth/token/", () => {
     await request(ctx.app).post("/api/auth/token/").expect(401);
   });
 
+  it("reads the Authorization header as DRF: 401s carry DANDI's WWW-Authenticate, other schemes are anonymous", async () => {
+    const anonymous = await request(ctx.app).get("/api/auth/token/").expect(401);
+    expect(anonymous.headers["www-authenticate"]).toBe('Bearer realm="api"');
+    const bad = await request(ctx.app)
+      .get("/api/auth/token/")
+      .set(auth("0".repeat(40)))
+      .expect(401);
+    expect(bad.body).toEqual({ detail: "Invalid token." });
+    expect(bad.headers["www-authenticate"]).toBe('Bearer realm="api"');
+    for (const [header, detail] of [
+      ["token", "Invalid token header. No credentials provided."],
+      ["Token a b", "Invalid token header. Token string should not contain spaces."],
+    ]) {
+      const res = await request(ctx.app).get("/api/info/").set({ Authorization: header! }).expect(401);
+      expect(res.body).toEqual({ detail });
+    }
+    // Not TokenAuthentication's scheme: the request goes on unauthenticated.
+    const basic = await request(ctx.app).get("/api/info/").set({ Authorization: "Basic dXNlcjpwYXNz" }).expect(200);
+    expect(basic.headers["x-request-username"]).toBe("AnonymousUser");
+    await request(ctx.app).get("/api/auth/token/").set({ Authorization: "Bearer abc" }).expect(401);
+    const { token } = await buildUser(ctx.prisma);
+    expect(
+      (
+        await request(ctx.app)
+          .get("/api/auth/token/")
+          .set({ Authorization: `TOKEN  ${token} ` })
+          .expect(200)
+      ).body,
+    ).toBe(token);
+  });
+
   it("is 403 for INCOMPLETE, PENDING and REJECTED users", async () => {
     for (const status of ["INCOMPLETE", "PENDING", "REJECTED"] as const) {
       const { token } = await buildUser(ctx.prisma, { status });
