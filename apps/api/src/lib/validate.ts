@@ -28,11 +28,15 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   throw ApiError.fields(fields);
 }
 
+/** DRF BooleanField's TRUE_VALUES and FALSE_VALUES (as strings; matching is case-sensitive). */
+const DRF_TRUE = new Set(["t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1"]);
+const DRF_FALSE = new Set(["f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0"]);
+
 /** DRF BooleanField parsing of a query parameter; undefined when absent. */
 export function parseQueryBoolean(value: unknown, name: string): boolean | undefined {
   if (value === undefined) return undefined;
-  const v = String(value).toLowerCase();
-  if (["true", "1", "yes", "on"].includes(v)) return true;
-  if (["false", "0", "no", "off"].includes(v)) return false;
+  const v = String(value);
+  if (DRF_TRUE.has(v)) return true;
+  if (DRF_FALSE.has(v)) return false;
   throw ApiError.fields({ [name]: ["Must be a valid boolean."] });
 }
