@@ -309,6 +309,10 @@ describe("search plans", () => {
     return Number(row!.wrong);
   };
 
+  it("run with JIT off, so a stale row estimate cannot add LLVM compilation to a list query", async () => {
+    expect(await ctx.prisma.$queryRaw`SHOW jit`).toEqual([{ jit: "off" }]);
+  });
+
   it("looking matches up, testing bitmaps and the inline lookup find the same dandisets", async () => {
     for (const q of ["neural", "neural mouse", "NEURAL zoltan", "rendered", "nothingmatches", "ordered"]) {
       const { inline, lookup, bitmap } = await answers(q);
