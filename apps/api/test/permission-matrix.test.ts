@@ -80,9 +80,21 @@ async function seedWorld() {
       dandisetId: dandiset.id,
     },
   });
+  // In a dandiset of its own: a dandiset with a zarr cannot be published (the publish row expects 409).
+  const zarrDandiset = await prisma.dandiset.create({
+    data: {
+      owners: { create: { userId: users.owner.user.id } },
+      versions: { create: { version: "draft", name: "Zarrs", metadata: { schemaVersion: "0.7.0", name: "Zarrs" } } },
+    },
+  });
+  const zarr = await prisma.zarrArchive.create({
+    data: { zarrId: randomUUID(), dandisetId: zarrDandiset.id, name: "w.zarr" },
+  });
+  await storage.putObject(`zarr/${zarr.zarrId}/0/0`, "chunk");
   const target = await buildUser(prisma, { status: "PENDING" });
   return {
     id: String(dandiset.id).padStart(6, "0"),
+    zarrId: zarr.zarrId,
     blob,
     asset,
     uploadId: uploadUuid,
@@ -182,6 +194,32 @@ const CASES: TCase[] = [
   {
     route: "DELETE /dandisets/:dandisetId/versions/:version/assets/:assetId/",
     call: (a, w) => request(a).delete(`${draft(w)}/assets/${w.asset.assetId}/`),
+    expect: ownerOnly(204),
+  },
+  {
+    route: "POST /zarr/",
+    call: (a, w) => request(a).post("/api/zarr/").send({ name: "new.zarr", dandiset: w.id }),
+    expect: ownerOnly(200),
+  },
+  {
+    route: "POST /zarr/:zarrId/files/",
+    call: (a, w) =>
+      request(a)
+        .post(`/api/zarr/${w.zarrId}/files/`)
+        .send([{ path: "0/1", base64md5: "1B2M2Y8AsgTpgAmY7PhCfg==" }]),
+    expect: ownerOnly(200),
+  },
+  {
+    route: "DELETE /zarr/:zarrId/files/",
+    call: (a, w) =>
+      request(a)
+        .delete(`/api/zarr/${w.zarrId}/files/`)
+        .send([{ path: "0/0" }]),
+    expect: ownerOnly(204),
+  },
+  {
+    route: "POST /zarr/:zarrId/finalize/",
+    call: (a, w) => request(a).post(`/api/zarr/${w.zarrId}/finalize/`),
     expect: ownerOnly(204),
   },
   {

@@ -23,6 +23,7 @@ import { auditEventsRouter } from "./admin/audit-events.router";
 import { unembargoRouter } from "./unembargo/unembargo.router";
 import { searchRouter } from "./search/search.router";
 import { webdavRouter } from "./webdav/webdav.router";
+import { zarrRouter } from "./zarr/zarr.router";
 
 /** Slash-less /api paths that exist as such (no APPEND_SLASH redirect). */
 export const EXACT_API_PATHS = new Set<string>(["/openapi.json", "/audit/events/asset"]);
@@ -62,6 +63,7 @@ export function apiRouter(): Router {
   router.use(auditEventsRouter());
   router.use(unembargoRouter());
   router.use(webdavRouter());
+  router.use(zarrRouter());
   router.get("/openapi.json", (req, res) => {
     res.json(buildOpenApiDocument(req.deps.config.DANDI_API_URL, req.deps.version));
   });

@@ -1,5 +1,6 @@
 import { ApiError } from "../errors";
 import type { Db } from "@dandi/db";
+import { ZARR_PREFIX_NAME } from "../storage/storage";
 
 export interface ListPathChildrenOptions {
   versionId: number;
@@ -14,7 +15,7 @@ export interface TPathChild {
   versionId: number;
   aggregateFiles: bigint;
   aggregateSize: bigint;
-  /** Set for files: the asset's UUID and its blob's storage key. */
+  /** Set for files: the asset's UUID and its blob's storage key (a zarr's: its key prefix). */
   asset: { assetId: string; blobKey: string | null } | null;
 }
 
@@ -47,7 +48,8 @@ export async function listPathChildren(
         blob_key: string | null;
       }[]
     >`
-      SELECT p.path, p.aggregate_files, p.aggregate_size, a.asset_id::text AS asset_uuid, b.key AS blob_key
+      SELECT p.path, p.aggregate_files, p.aggregate_size, a.asset_id::text AS asset_uuid,
+        coalesce(b.key, ${`${ZARR_PREFIX_NAME}/`} || z.zarr_id::text || '/') AS blob_key
       FROM (
         SELECT path, asset_id, aggregate_files, aggregate_size FROM asset_paths
         WHERE version_id = ${versionId} AND parent = ${folder}
@@ -55,6 +57,7 @@ export async function listPathChildren(
       ) p
       LEFT JOIN assets a ON a.id = p.asset_id
       LEFT JOIN asset_blobs b ON b.id = a.blob_id
+      LEFT JOIN zarr_archives z ON z.id = a.zarr_id
       ORDER BY p.path`,
   ]);
   if (found.length === 0) throw ApiError.notFound("Specified path not found.");

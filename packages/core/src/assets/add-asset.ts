@@ -3,7 +3,7 @@ import { createLinkedAsset } from "./create-linked-asset";
 import { findVersionAsset } from "./find-version-asset";
 import { ASSET_WRITE_TRANSACTION } from "./asset-write-transaction";
 import { lockDraftVersion } from "./lock-draft-version";
-import { resolveBlob } from "./resolve-blob";
+import { resolveAssetContent, type TAssetContentRef } from "./resolve-asset-content";
 import { stripAssetMetadata } from "./strip-asset-metadata";
 import type { TAssetWriteResult } from "./asset-write-transaction";
 import type { TAssetVersion } from "./find-asset-version";
@@ -11,7 +11,8 @@ import type { TAssetVersion } from "./find-asset-version";
 export interface AddAssetOptions {
   user: User;
   version: Pick<TAssetVersion, "id" | "dandisetId" | "embargoStatus">;
-  blobId: string;
+  /** The blob_id or the zarr_id of the request. */
+  content: TAssetContentRef;
   /** The client's metadata, with a validated `path` and `schemaVersion` set. */
   metadata: Record<string, unknown> & { path: string };
 }
@@ -24,14 +25,14 @@ export interface AddAssetOptions {
  */
 export async function addAsset(db: PrismaClient, options: AddAssetOptions): Promise<TAssetWriteResult> {
   const { user, version, metadata } = options;
-  const blob = await resolveBlob(db, options.blobId, options.user);
+  const content = await resolveAssetContent(db, options.content, user, version.dandisetId);
   const stored = stripAssetMetadata(metadata);
   const { assetId, released } = await db.$transaction(async (tx) => {
     await lockDraftVersion(tx, version.id);
     return createLinkedAsset(tx, {
       user,
       version,
-      blob,
+      content,
       path: metadata.path,
       metadata: stored,
       recordType: "add_asset",
@@ -39,6 +40,6 @@ export async function addAsset(db: PrismaClient, options: AddAssetOptions): Prom
   }, ASSET_WRITE_TRANSACTION);
   return {
     asset: await findVersionAsset(db, version.id, assetId),
-    releasedBlobKey: released ? blob.key : null,
+    releasedBlobKey: released ? content.blob!.key : null,
   };
 }

@@ -1,4 +1,5 @@
-import type { TAssetRecord } from "./asset-record";
+import { zarrKeyPrefix } from "../storage/storage";
+import { assetSize, isAssetEmbargoed, type TAssetRecord } from "./asset-record";
 
 export interface BuildFullAssetMetadataOptions {
   asset: TAssetRecord;
@@ -14,12 +15,16 @@ export interface BuildFullAssetMetadataOptions {
  * needs digest["dandi:dandi-etag"] to download and reads blobDateModified back.
  */
 export function buildFullAssetMetadata({ asset, apiUrl, objectUrl }: BuildFullAssetMetadataOptions) {
-  const { blob } = asset;
-  const digest: Record<string, string> = {};
+  const { blob, zarr } = asset;
+  const digest: Record<string, string | null> = {};
   if (blob) {
     digest["dandi:dandi-etag"] = blob.etag;
     if (blob.sha256) digest["dandi:sha2-256"] = blob.sha256;
+  } else if (zarr) {
+    // DANDI's ZarrArchive.digest: the checksum, null until ingested.
+    digest["dandi:dandi-zarr-checksum"] = zarr.checksum;
   }
+  const storageKey = blob ? blob.key : zarr ? zarrKeyPrefix(zarr.zarrId) : null;
   const full: Record<string, unknown> = {
     schemaKey: "Asset",
     ...asset.metadata,
@@ -27,18 +32,22 @@ export function buildFullAssetMetadata({ asset, apiUrl, objectUrl }: BuildFullAs
     access: [
       {
         schemaKey: "AccessRequirements",
-        status: blob?.embargoed ? "dandi:EmbargoedAccess" : "dandi:OpenAccess",
+        status: isAssetEmbargoed(asset) ? "dandi:EmbargoedAccess" : "dandi:OpenAccess",
       },
     ],
     path: asset.path,
     identifier: asset.assetId,
-    contentUrl: [`${apiUrl}/api/assets/${asset.assetId}/download/`, ...(blob ? [objectUrl(blob.key)] : [])],
-    contentSize: blob ? Number(blob.size) : 0,
+    contentUrl: [
+      `${apiUrl}/api/assets/${asset.assetId}/download/`,
+      ...(storageKey === null ? [] : [objectUrl(storageKey)]),
+    ],
+    contentSize: Number(assetSize(asset)),
     digest,
   };
   const schemaVersion = typeof full.schemaVersion === "string" ? full.schemaVersion : undefined;
   if (schemaVersion) {
     full["@context"] = `https://raw.githubusercontent.com/dandi/schema/master/releases/${schemaVersion}/context.json`;
   }
+  if (zarr) full.encodingFormat = "application/x-zarr";
   return full;
 }

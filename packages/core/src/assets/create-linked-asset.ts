@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
-import type { AssetBlob, Prisma, User } from "@dandi/db";
+import type { Prisma, User } from "@dandi/db";
 import { writeAuditRecord } from "../audit";
 import { linkAsset } from "./link-asset";
 import type { TAssetVersion } from "./find-asset-version";
+import type { TAssetContent } from "./resolve-asset-content";
 
 export interface CreateLinkedAssetOptions {
   user: User;
   version: Pick<TAssetVersion, "id" | "dandisetId" | "embargoStatus">;
-  blob: AssetBlob;
+  /** The blob or the zarr archive of the new asset. */
+  content: TAssetContent;
   path: string;
   /** The stored (stripped) metadata. */
   metadata: Record<string, unknown>;
@@ -27,21 +29,31 @@ export async function createLinkedAsset(
   tx: Prisma.TransactionClient,
   options: CreateLinkedAssetOptions,
 ): Promise<{ assetId: string; released: boolean }> {
-  const { user, version, blob, path, metadata } = options;
+  const { user, version, content, path, metadata } = options;
+  const { blob, zarr } = content;
   const now = new Date();
+  // A zarr's size is read under a share lock: an ingest finishing meanwhile either
+  // happened before (this size is its result) or waits and then sees the new leaf.
+  const size = blob
+    ? blob.size
+    : (
+        await tx.$queryRaw<{ size: bigint }[]>`
+          SELECT size FROM zarr_archives WHERE id = ${zarr.id} FOR SHARE`
+      )[0]!.size;
   const asset = await tx.asset.create({
     data: {
       assetId: randomUUID(),
       path,
-      blobId: blob.id,
+      blobId: blob?.id ?? null,
+      zarrId: zarr?.id ?? null,
       metadata: metadata as object,
       status: "Pending",
       created: now,
       modified: now,
     },
   });
-  await linkAsset(tx, { versionId: version.id, assetId: asset.id, path: asset.path, created: now, size: blob.size });
-  const released = blob.embargoed && version.embargoStatus === "OPEN";
+  await linkAsset(tx, { versionId: version.id, assetId: asset.id, path: asset.path, created: now, size });
+  const released = !!blob && blob.embargoed && version.embargoStatus === "OPEN";
   if (released) await tx.assetBlob.update({ where: { id: blob.id }, data: { embargoed: false, modified: now } });
   await writeAuditRecord(tx, {
     dandisetId: version.dandisetId,
@@ -49,11 +61,11 @@ export async function createLinkedAsset(
     recordType: options.recordType,
     details: {
       path: asset.path,
-      asset_blob_id: blob.blobId,
-      zarr_archive_id: null,
+      asset_blob_id: blob?.blobId ?? null,
+      zarr_archive_id: zarr?.zarrId ?? null,
       asset_id: asset.assetId,
       ...options.extraDetails,
-      checksum: blob.etag,
+      checksum: blob ? blob.etag : zarr.checksum,
       metadata: metadata as object,
     },
   });

@@ -10,7 +10,10 @@ import { assetColumns, toAssetRecord, type TAssetRecord, type TAssetRow } from "
 export async function findAsset(db: Db, assetId: string): Promise<{ asset: TAssetRecord; ownerIds: number[] }> {
   const rows = await db.$queryRaw<(TAssetRow & { owner_ids: number[] | null })[]>(Prisma.sql`
     SELECT ${assetColumns(true)},
-      CASE WHEN b.embargoed THEN (
+      CASE WHEN b.embargoed OR EXISTS (
+        SELECT 1 FROM zarr_archives z JOIN dandisets zd ON zd.id = z.dandiset_id
+        WHERE z.id = a.zarr_id AND zd.embargo_status <> 'OPEN'
+      ) THEN (
         SELECT array_agg(DISTINCT o.user_id) FROM version_assets va
         JOIN versions v ON v.id = va.version_id
         JOIN dandiset_owners o ON o.dandiset_id = v.dandiset_id

@@ -17,7 +17,7 @@ export interface ListVersionAssetsOptions {
   path?: string;
   /** Only `*` is a wildcard; anchored and case-insensitive. */
   glob?: string;
-  /** Only zarr assets: this archive has none, so the list is empty. */
+  /** Only zarr assets. */
   zarrOnly?: boolean;
   withMetadata: boolean;
   offset: number;
@@ -44,9 +44,10 @@ export async function listVersionAssets(
   options: ListVersionAssetsOptions,
 ): Promise<{ count: number | null; assets: TAssetRecord[] }> {
   const { versionId, order, offset, limit } = options;
-  if (options.zarrOnly) return { count: options.withCount ? 0 : null, assets: [] };
-
   const filters: Prisma.Sql[] = [Prisma.sql`va.version_id = ${versionId}`];
+  if (options.zarrOnly) {
+    filters.push(Prisma.sql`EXISTS (SELECT 1 FROM assets za WHERE za.id = va.asset_id AND za.zarr_id IS NOT NULL)`);
+  }
   if (options.path !== undefined && options.path !== "") {
     const exact = await db.$queryRaw<{ one: number }[]>`
       SELECT 1 AS one FROM version_assets WHERE version_id = ${versionId} AND path = ${options.path}`;

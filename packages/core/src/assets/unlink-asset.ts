@@ -10,15 +10,14 @@ import { adjustAssetChunk } from "./adjust-asset-chunk";
  */
 export async function unlinkAsset(tx: Db, versionId: number, assetId: bigint): Promise<void> {
   await adjustAssetChunk(tx, versionId, assetId, -1);
-  const removed = await tx.$queryRaw<{ path: string; size: bigint | null }[]>`
+  const removed = await tx.$queryRaw<{ path: string }[]>`
     DELETE FROM version_assets va
-    USING assets a LEFT JOIN asset_blobs b ON b.id = a.blob_id
-    WHERE va.version_id = ${versionId} AND va.asset_id = ${assetId} AND a.id = va.asset_id
-    RETURNING va.path, b.size`;
+    WHERE va.version_id = ${versionId} AND va.asset_id = ${assetId}
+    RETURNING va.path`;
   if (removed.length === 0) throw ApiError.notFound();
-  const { path, size } = removed[0]!;
-  await deleteAssetPath(tx, { versionId, path });
+  // The size the tree and the version counted for this file: a zarr's size changes after it was linked.
+  const size = await deleteAssetPath(tx, { versionId, path: removed[0]!.path });
   await tx.$executeRaw`
-    UPDATE versions SET asset_count = asset_count - 1, size = size - ${size ?? 0n}, status = 'Pending', modified = now()
+    UPDATE versions SET asset_count = asset_count - 1, size = size - ${size}, status = 'Pending', modified = now()
     WHERE id = ${versionId}`;
 }

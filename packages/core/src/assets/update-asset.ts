@@ -5,7 +5,7 @@ import { createLinkedAsset } from "./create-linked-asset";
 import { findVersionAsset } from "./find-version-asset";
 import { ASSET_WRITE_TRANSACTION } from "./asset-write-transaction";
 import { lockDraftVersion } from "./lock-draft-version";
-import { resolveBlob } from "./resolve-blob";
+import { resolveAssetContent, type TAssetContentRef } from "./resolve-asset-content";
 import { stripAssetMetadata } from "./strip-asset-metadata";
 import { unlinkAsset } from "./unlink-asset";
 import type { TAssetRecord } from "./asset-record";
@@ -17,23 +17,27 @@ export interface UpdateAssetOptions {
   version: Pick<TAssetVersion, "id" | "dandisetId" | "embargoStatus">;
   /** The asset being replaced, as found in the draft. */
   asset: TAssetRecord;
-  blobId: string;
+  /** The blob_id or the zarr_id of the request. */
+  content: TAssetContentRef;
   /** The client's metadata, with a validated `path` and `schemaVersion` set. */
   metadata: Record<string, unknown> & { path: string };
 }
 
 /**
  * Changes a draft asset. Assets are immutable, so unless nothing changed (same
- * blob, path and stripped metadata: the same asset is returned) a new asset
+ * blob or zarr, path and stripped metadata: the same asset is returned) a new asset
  * with a new asset_id replaces the old one in the draft. One transaction:
  * unlink, create, link, tree, counters, `update_asset` audit record.
  */
 export async function updateAsset(db: PrismaClient, options: UpdateAssetOptions): Promise<TAssetWriteResult> {
   const { user, version, asset: old, metadata } = options;
-  const blob = await resolveBlob(db, options.blobId, options.user);
+  const content = await resolveAssetContent(db, options.content, user, version.dandisetId);
   const stored = stripAssetMetadata(metadata);
   // jsonb has no key order, so compare as values, not as serialised text.
-  const unchanged = old.blob?.id === blob.id && old.path === metadata.path && isDeepStrictEqual(old.metadata, stored);
+  const unchanged =
+    (content.blob ? old.blob?.id === content.blob.id : old.zarr?.id === content.zarr.id) &&
+    old.path === metadata.path &&
+    isDeepStrictEqual(old.metadata, stored);
   if (unchanged) return { asset: old, releasedBlobKey: null };
 
   const { assetId, released } = await db.$transaction(async (tx) => {
@@ -47,7 +51,7 @@ export async function updateAsset(db: PrismaClient, options: UpdateAssetOptions)
     return createLinkedAsset(tx, {
       user,
       version,
-      blob,
+      content,
       path: metadata.path,
       metadata: stored,
       recordType: "update_asset",
@@ -56,6 +60,6 @@ export async function updateAsset(db: PrismaClient, options: UpdateAssetOptions)
   }, ASSET_WRITE_TRANSACTION);
   return {
     asset: await findVersionAsset(db, version.id, assetId),
-    releasedBlobKey: released ? blob.key : null,
+    releasedBlobKey: released ? content.blob!.key : null,
   };
 }

@@ -19,7 +19,7 @@ const DRAFT_STATE_ERRORS: Record<string, [number, string]> = {
 
 /**
  * The synchronous half of DANDI's publish: checks ownership, that the dandiset
- * is OPEN, and (with the draft row locked FOR UPDATE) that the draft and all its
+ * is OPEN and has no zarr archive, and (with the draft row locked FOR UPDATE) that the draft and all its
  * assets are Valid; then marks the draft Publishing and stores the release
  * notes. The caller queues the publish job after this has committed.
  */
@@ -35,6 +35,10 @@ export async function startPublish(options: StartPublishOptions): Promise<void> 
   )
     throw ApiError.forbidden();
   if (dandiset.embargoStatus !== "OPEN") throw ApiError.string(400, "Operation only allowed on OPEN dandisets");
+  // DANDI refuses any dandiset that has a zarr archive, whether or not an asset uses it.
+  if (await db.zarrArchive.findFirst({ where: { dandisetId }, select: { id: true } })) {
+    throw ApiError.string(400, "Cannot publish dandisets which contain zarrs");
+  }
 
   await db.$transaction(async (tx) => {
     const [draft] = await tx.$queryRaw<{ id: number; status: string }[]>`

@@ -3,7 +3,7 @@ import type { ApplicationStats, Db } from "@dandi/db";
 /**
  * Inserts a new ApplicationStats row, DANDI's `compute_application_stats`:
  * every dandiset, dandisets with a published version, APPROVED users, and the
- * bytes of distinct blobs referenced by any version; plus the downloads the
+ * bytes of distinct blobs and zarr archives referenced by any version; plus the downloads the
  * analytics worker counted (every blob's). One INSERT ... SELECT, so the
  * numbers come from one snapshot.
  */
@@ -17,6 +17,10 @@ export async function computeApplicationStats(db: Db): Promise<ApplicationStats>
       (SELECT coalesce(sum(b.size), 0) FROM asset_blobs b
         WHERE EXISTS (
           SELECT 1 FROM assets a JOIN version_assets va ON va.asset_id = a.id WHERE a.blob_id = b.id
+        ))
+      + (SELECT coalesce(sum(z.size), 0) FROM zarr_archives z
+        WHERE EXISTS (
+          SELECT 1 FROM assets a JOIN version_assets va ON va.asset_id = a.id WHERE a.zarr_id = z.id
         )),
       (SELECT coalesce(sum(download_count), 0) FROM asset_blobs)
     RETURNING id`;

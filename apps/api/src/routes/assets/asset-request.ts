@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError, validateAssetPath } from "@dandi/core";
+import { ApiError, validateAssetPath, type TAssetContentRef } from "@dandi/core";
 import { parseOrThrow } from "../../lib/validate";
 
 export const ZAssetWriteSchema = z.object({
@@ -10,19 +10,16 @@ export const ZAssetWriteSchema = z.object({
 export type TAssetWrite = z.infer<typeof ZAssetWriteSchema>;
 
 /**
- * Validates a POST/PUT asset body with DANDI's messages and returns the blob id
- * and the metadata (path checked; schemaVersion defaulted to the server's).
+ * Validates a POST/PUT asset body with DANDI's messages and returns the blob or
+ * zarr id and the metadata (path checked; schemaVersion defaulted to the server's).
  */
 export function readAssetWrite(
   body: unknown,
   schemaVersion: string,
-): { blobId: string; metadata: Record<string, unknown> & { path: string } } {
+): { content: TAssetContentRef; metadata: Record<string, unknown> & { path: string } } {
   const data = parseOrThrow(ZAssetWriteSchema, body);
   if ((data.blob_id === undefined) === (data.zarr_id === undefined)) {
     throw ApiError.fields({ blob_id: ["Exactly one of blob_id or zarr_id must be specified."] });
-  }
-  if (data.zarr_id !== undefined) {
-    throw ApiError.fields({ zarr_id: ["Zarr archives are not supported by this archive; upload files as blobs."] });
   }
   const { path } = data.metadata;
   if (path === undefined || path === null || path === "") {
@@ -31,7 +28,7 @@ export function readAssetWrite(
   if (typeof path !== "string") throw ApiError.string(400, "Path improperly formatted");
   validateAssetPath(path);
   return {
-    blobId: data.blob_id!,
+    content: data.blob_id !== undefined ? { blobId: data.blob_id } : { zarrId: data.zarr_id! },
     metadata: { schemaVersion, ...data.metadata, path },
   };
 }

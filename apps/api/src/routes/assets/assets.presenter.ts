@@ -1,5 +1,5 @@
 import type { AppDeps } from "../../context";
-import { buildFullAssetMetadata, type TAssetRecord, type TPathChild } from "@dandi/core";
+import { assetSize, buildFullAssetMetadata, type TAssetRecord, type TPathChild } from "@dandi/core";
 import { formatTimestamp } from "../../lib/time";
 
 /** DANDI's asset full_metadata, served by the asset detail routes. */
@@ -16,10 +16,9 @@ export function presentAsset(deps: AppDeps, asset: TAssetRecord, withMetadata = 
   return {
     asset_id: asset.assetId,
     blob: asset.blob?.blobId ?? null,
-    // Zarr archives are not supported by this archive.
-    zarr: null,
+    zarr: asset.zarr?.zarrId ?? null,
     path: asset.path,
-    size: asset.blob ? Number(asset.blob.size) : 0,
+    size: Number(assetSize(asset)),
     created: formatTimestamp(asset.created),
     modified: formatTimestamp(asset.modified),
     ...(withMetadata ? { metadata: presentFullMetadata(deps, asset) } : {}),

@@ -1,5 +1,5 @@
 import { Router, type Request } from "express";
-import { ApiError, canReadEmbargoedAsset, countAssetDownloads, findAsset } from "@dandi/core";
+import { ApiError, canReadEmbargoedAsset, countAssetDownloads, findAsset, isAssetEmbargoed } from "@dandi/core";
 import { registry } from "../../openapi";
 import { readAssetId } from "./asset-params";
 import { sendAssetDownload, ZDownloadQuerySchema } from "./asset-download";
@@ -33,11 +33,11 @@ registry.registerPath({
 
 /**
  * The asset of a top-level route behind DANDI's embargo gate: an embargoed blob
- * needs a signed-in superuser or owner of a dandiset that contains the asset.
+ * (or a zarr of a dandiset that is not OPEN) needs a signed-in superuser or owner of a dandiset that contains the asset.
  */
 async function loadAsset(req: Request) {
   const { asset, ownerIds } = await findAsset(req.deps.prisma, readAssetId(req));
-  if (asset.blob?.embargoed) {
+  if (isAssetEmbargoed(asset)) {
     if (!req.user) throw ApiError.unauthenticated();
     if (!canReadEmbargoedAsset(req.user, ownerIds)) throw ApiError.forbidden();
   }

@@ -157,8 +157,8 @@ export function versionAssetsRouter(): Router {
 
   router.post(`${BASE}/`, async (req, res) => {
     const version = await loadWritableVersion(req);
-    const { blobId, metadata } = readAssetWrite(req.body, req.deps.schemas.schemaVersion);
-    const { asset, releasedBlobKey } = await addAsset(req.deps.prisma, { user: req.user!, version, blobId, metadata });
+    const { content, metadata } = readAssetWrite(req.body, req.deps.schemas.schemaVersion);
+    const { asset, releasedBlobKey } = await addAsset(req.deps.prisma, { user: req.user!, version, content, metadata });
     await releaseBlobTag(req, releasedBlobKey);
     await queueAssetsSummary(req, version.id);
     res.json(presentAssetDetail(req.deps, asset));
@@ -192,13 +192,13 @@ export function versionAssetsRouter(): Router {
 
   router.put(`${BASE}/:assetId/`, async (req, res) => {
     const version = await loadWritableVersion(req);
-    const { blobId, metadata } = readAssetWrite(req.body, req.deps.schemas.schemaVersion);
+    const { content, metadata } = readAssetWrite(req.body, req.deps.schemas.schemaVersion);
     const old = await findVersionAsset(req.deps.prisma, version.id, readAssetId(req));
     const { asset, releasedBlobKey } = await updateAsset(req.deps.prisma, {
       user: req.user!,
       version,
       asset: old,
-      blobId,
+      content,
       metadata,
     });
     await releaseBlobTag(req, releasedBlobKey);

@@ -9,7 +9,7 @@ import { presentCompletedUpload, presentInitializedUpload } from "./uploads.pres
 const DANDISET_ID_MESSAGE = "A valid Dandiset identifier is required.";
 
 /** "000123" (DANDI's identifier regex) or a positive int; becomes the dandiset's numeric id. */
-const ZDandisetRef = z
+export const ZDandisetRef = z
   .union([z.string(), z.number()], {
     error: (iss) => (iss.input === undefined ? "This field is required." : DANDISET_ID_MESSAGE),
   })

@@ -74,8 +74,19 @@ describe("versions", () => {
       ["a.txt", "Pending", []],
       ["b.txt", "Invalid", [{ field: "contentSize", message: "bad" }]],
     ] as const) {
+      const blobId = randomUUID();
+      const blob = await ctx.prisma.assetBlob.create({
+        data: { blobId, key: `blobs/${blobId}`, etag: `${blobId.replace(/-/g, "")}-1`, size: 1n },
+      });
       const asset = await ctx.prisma.asset.create({
-        data: { assetId: randomUUID(), path, metadata: { schemaVersion: "0.7.0" }, status, validationErrors: errors },
+        data: {
+          assetId: randomUUID(),
+          path,
+          blobId: blob.id,
+          metadata: { schemaVersion: "0.7.0" },
+          status,
+          validationErrors: errors,
+        },
       });
       await ctx.prisma.versionAsset.create({
         data: { versionId: draft.id, assetId: asset.id, path, created: asset.created },
