@@ -1,7 +1,7 @@
 import type { PrismaClient, User } from "@dandi/db";
 import type { Logger } from "pino";
 import { writeAuditRecord } from "../audit";
-import type { Storage } from "../storage/storage";
+import { zarrKeyPrefix, type Storage } from "../storage/storage";
 import type { Mailer } from "../mail/mailer";
 import { buildUnembargoMessage } from "../mail/messages";
 
@@ -39,7 +39,7 @@ async function clearTags(storage: Storage, keys: string[]): Promise<void> {
 /**
  * Finishes an unembargo (DANDI's unembargo_dandiset_task). Requires UNEMBARGOING
  * and no uploads; otherwise it does nothing and returns false (safe to run twice).
- * Removes the `embargoed` tag from every blob and manifest object, then in one
+ * Removes the `embargoed` tag from every blob, zarr file and manifest object, then in one
  * transaction: blobs embargoed=false, assets Pending, dandiset OPEN with
  * embargo_end_date=today, draft access OpenAccess and status Pending, audit
  * `unembargo_dandiset`. E-mails the owners afterwards, or on failure sends
@@ -69,6 +69,20 @@ export async function unembargoDandiset(options: UnembargoDandisetOptions): Prom
       }
     }
     await clearTags(storage, [...blobs.map((b) => b.key), ...manifestKeys]);
+    // Every zarr file of the dandiset was uploaded with the tag (DANDI's zarr presigned PUT Tagging).
+    const zarrs = await prisma.zarrArchive.findMany({ where: { dandisetId }, select: { zarrId: true } });
+    for (const { zarrId } of zarrs) {
+      let startAfter: string | undefined;
+      for (;;) {
+        const page = await storage.listObjects(zarrKeyPrefix(zarrId), { startAfter });
+        await clearTags(
+          storage,
+          page.objects.map((o) => o.key),
+        );
+        if (!page.isTruncated || page.objects.length === 0) break;
+        startAfter = page.objects[page.objects.length - 1]!.key;
+      }
+    }
     await prisma.$transaction(async (tx) => {
       await tx.assetBlob.updateMany({ where: { id: { in: blobs.map((b) => b.id) } }, data: { embargoed: false } });
       await tx.asset.updateMany({

@@ -1,7 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
-import { computeApplicationStats, ingestZarrArchive, LocalStorage, zarrKeyPrefix } from "@dandi/core";
+import {
+  computeApplicationStats,
+  ingestZarrArchive,
+  LocalStorage,
+  unembargoDandiset,
+  zarrKeyPrefix,
+} from "@dandi/core";
 import { buildUser } from "@dandi/testing";
 import { createDandiset, startUploadTestServer } from "../uploads/uploads.cases";
 
@@ -333,13 +339,32 @@ describe("zarr files", () => {
     ).toBe(0);
   });
 
-  it("presigns embargoed=true for an embargoed dandiset's zarr files", async () => {
+  it("presigns embargoed=true for an embargoed dandiset's zarr files; unembargo clears the tags", async () => {
     const { identifier } = await createDandiset(ctx.prisma, [owner.user.id], "EMBARGOED");
     const z = await newZarr(identifier);
     await uploadFiles(z.zarr_id, { "0/0": Buffer.from("secret") });
     const key = `${zarrKeyPrefix(z.zarr_id)}0/0`;
     expect((await storage.statObject(key))?.embargoed).toBe(true);
     expect((await fetch(storage.objectUrl(key))).status).toBe(403);
+
+    // Unembargo removes the tag from every zarr file.
+    await uploadFiles(z.zarr_id, Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`1/${i}`, Buffer.from([i])])));
+    const dandisetId = Number(identifier);
+    await ctx.prisma.dandiset.update({ where: { id: dandisetId }, data: { embargoStatus: "UNEMBARGOING" } });
+    const done = await unembargoDandiset({
+      prisma: ctx.prisma,
+      storage,
+      mailer: ctx.deps.mailer,
+      logger: ctx.deps.logger,
+      webAppUrl: ctx.config.DANDI_WEB_APP_URL,
+      dandisetId,
+      user: owner.user,
+    });
+    expect(done).toBe(true);
+    for (const k of ["0/0", "1/0", "1/1", "1/2"]) {
+      expect((await storage.statObject(`${zarrKeyPrefix(z.zarr_id)}${k}`))?.embargoed).toBe(false);
+    }
+    expect((await fetch(storage.objectUrl(key))).status).toBe(200);
 
     const open = await createDandiset(ctx.prisma, [owner.user.id]);
     const oz = await newZarr(open.identifier);
