@@ -502,6 +502,20 @@ describe("zarr assets", () => {
     expect(audit.details).toMatchObject({ zarr_archive_id: z.zarr_id, asset_blob_id: null, checksum: null });
   });
 
+  it("deleting a dandiset deletes its zarr archives and their assets", async () => {
+    const { identifier, dandiset } = await createDandiset(ctx.prisma, [owner.user.id]);
+    const z = await newZarr(identifier, "gone.zarr");
+    await request(ctx.app)
+      .post(`/api/dandisets/${identifier}/versions/draft/assets/`)
+      .set(auth(owner))
+      .send({ metadata: { path: "gone.zarr" }, zarr_id: z.zarr_id })
+      .expect(200);
+    await request(ctx.app).delete(`/api/dandisets/${identifier}/`).set(auth(owner)).expect(204);
+    expect(await ctx.prisma.zarrArchive.count({ where: { dandisetId: dandiset.id } })).toBe(0);
+    expect(await ctx.prisma.asset.count({ where: { path: "gone.zarr" } })).toBe(0);
+    await request(ctx.app).get(`/api/zarr/${z.zarr_id}/`).expect(404);
+  });
+
   it("refuses to publish a dandiset with a zarr archive", async () => {
     const { identifier, draftId } = await createDandiset(ctx.prisma, [owner.user.id]);
     await ctx.prisma.version.update({ where: { id: draftId }, data: { status: "Valid" } });
