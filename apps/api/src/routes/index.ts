@@ -23,6 +23,7 @@ import { auditEventsRouter } from "./admin/audit-events.router";
 import { unembargoRouter } from "./unembargo/unembargo.router";
 import { searchRouter } from "./search/search.router";
 import { webdavRouter } from "./webdav/webdav.router";
+import { methodNotAllowed } from "../middleware/method-not-allowed";
 import { zarrRouter } from "./zarr/zarr.router";
 
 /** Slash-less /api paths that exist as such (no APPEND_SLASH redirect). */
@@ -67,6 +68,8 @@ export function apiRouter(): Router {
   router.get("/openapi.json", (req, res) => {
     res.json(buildOpenApiDocument(req.deps.config.DANDI_API_URL, req.deps.version));
   });
+  // Last: a known path asked with a method it lacks is a 405, as DRF.
+  router.use(methodNotAllowed(router));
   return router;
 }
 
