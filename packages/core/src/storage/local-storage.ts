@@ -148,6 +148,8 @@ export class LocalStorage implements Storage {
     assertSafeKey(key);
     await fsp.rm(this.metaPath(key), { force: true });
     await fsp.rm(this.objectPath(key), { force: true });
+    // S3 has no folders: a key "a" may follow the deletion of "a/b", which needs the emptied folder gone.
+    await this.pruneEmptyFolders(path.posix.dirname(key));
   }
 
   async setEmbargoedTag(key: string, embargoed: boolean): Promise<void> {
@@ -413,9 +415,30 @@ export class LocalStorage implements Storage {
   /** Moves a finished temp file into place, then writes its sidecar (a HEAD then sees the new object). */
   private async commitObject(key: string, tmp: string, meta: LocalObjectMeta): Promise<void> {
     const target = this.objectPath(key);
-    await fsp.mkdir(path.dirname(target), { recursive: true });
-    await fsp.rename(tmp, target);
+    for (let attempt = 0; ; attempt++) {
+      await fsp.mkdir(path.dirname(target), { recursive: true });
+      try {
+        await fsp.rename(tmp, target);
+        break;
+      } catch (err) {
+        // A delete pruned the folder between mkdir and rename: make it again, once.
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT" || attempt > 0) throw err;
+      }
+    }
     await this.writeJsonAtomic(this.metaPath(key), meta);
+  }
+
+  /** Removes the folders of `dirKey` (and up) in both trees while they are empty. */
+  private async pruneEmptyFolders(dirKey: string): Promise<void> {
+    for (const tree of ["objects", "meta"]) {
+      for (let d = dirKey; d !== "." && d !== ""; d = path.posix.dirname(d)) {
+        try {
+          await fsp.rmdir(path.join(this.root, tree, d));
+        } catch {
+          break; // not empty (or already gone): its parents are not empty either
+        }
+      }
+    }
   }
 
   private async writeJsonAtomic(file: string, value: unknown): Promise<void> {

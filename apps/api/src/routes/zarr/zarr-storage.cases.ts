@@ -136,6 +136,17 @@ export function defineZarrStorageTests(backend: "local" | "s3", getCtx: () => Te
       await storage.deleteObjects([]);
     });
 
+    it("stores a key where a deleted key's folder was, and keys under a deleted key", async () => {
+      const { storage } = getCtx().deps;
+      const prefix = zarrKeyPrefix(crypto.randomUUID());
+      expect((await upload(`${prefix}a/b/c`, Buffer.from("1"))).status).toBe(200);
+      await storage.deleteObjects([`${prefix}a/b/c`]);
+      expect((await upload(`${prefix}a`, Buffer.from("2"))).status).toBe(200);
+      await storage.deleteObjects([`${prefix}a`]);
+      expect((await upload(`${prefix}a/b`, Buffer.from("3"))).status).toBe(200);
+      expect((await storage.listObjects(prefix)).objects.map((o) => o.key)).toEqual([`${prefix}a/b`]);
+    });
+
     it("presigns a HEAD URL", async () => {
       const { storage } = getCtx().deps;
       const key = `${zarrKeyPrefix(crypto.randomUUID())}h`;
