@@ -42,6 +42,9 @@ def make_zarr(path: Path) -> None:
     labels = root.create_group("labels").create_group("seg")
     b = labels.create_array("mask", shape=(12,), chunks=(4,), dtype="uint8")
     b[:] = np.arange(12, dtype="uint8")
+    # Not zarr's own files, but a zarr folder may hold them: non-ASCII and spaced names.
+    (path / "labels" / "données ünï").mkdir()
+    (path / "labels" / "données ünï" / "naïve 数据.txt").write_text("unicode names ride along\n")
 
 
 def local_files(root: Path) -> dict[str, str]:
@@ -101,7 +104,7 @@ def test_zarr_upload_ls_download_reupload(archive: Archive, worker: None, tmp_pa
     zarr_dir = local / ZARR
     make_zarr(zarr_dir)
     files = local_files(zarr_dir)
-    assert "data/0/1" in files and "labels/seg/mask/2" in files
+    assert "data/0/1" in files and "labels/seg/mask/2" in files and "labels/données ünï/naïve 数据.txt" in files
 
     # Upload: the CLI compares the server's checksum with its own before it succeeds.
     upload(archive, local)
