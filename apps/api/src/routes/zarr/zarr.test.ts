@@ -6,6 +6,7 @@ import {
   ingestZarrArchive,
   LocalStorage,
   unembargoDandiset,
+  writeManifestFiles,
   zarrKeyPrefix,
 } from "@dandi/core";
 import { buildUser } from "@dandi/testing";
@@ -405,6 +406,14 @@ describe("zarr assets", () => {
     const info = (await request(ctx.app).get(`/api/assets/${assetId}/info/`).expect(200)).body;
     expect(info).toMatchObject({ zarr: z.zarr_id, blob: null, size: zarr.size });
     expect((await ctx.prisma.version.findUniqueOrThrow({ where: { id: draftId } })).size).toBe(BigInt(zarr.size));
+
+    // The draft's manifests carry the zarr asset's full metadata.
+    await writeManifestFiles({ db: ctx.prisma, storage, config: ctx.config, versionId: draftId });
+    const stream = await storage.getObjectStream(`dandisets/${identifier}/draft/assets.jsonld`);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    const manifest = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>[];
+    expect(manifest).toEqual([meta]);
 
     // zarr=true lists only zarr assets.
     const blobAsset = await ctx.prisma.assetBlob.create({
