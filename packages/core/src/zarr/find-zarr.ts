@@ -1,6 +1,6 @@
 import { Prisma, type Db, type ZarrArchive } from "@dandi/db";
 import { ApiError } from "../errors";
-import { canReadDandiset, isAdmin, type Actor } from "../policies";
+import { canReadDandiset, type Actor } from "../policies";
 
 /** A zarr archive with what its routes decide on: the dandiset's embargo status and owners. */
 export interface TZarrRecord extends ZarrArchive {
@@ -38,40 +38,8 @@ export async function findZarr(
   return record;
 }
 
-export interface ListZarrsOptions {
-  actor: Actor;
-  dandisetId?: number;
-  name?: string;
-  offset: number;
-  limit: number;
-}
-
-/** DANDI's zarr list: visible zarrs, optionally of one dandiset and/or with one name, oldest first. */
-export async function listZarrs(db: Db, options: ListZarrsOptions): Promise<{ count: number; zarrs: TZarrRecord[] }> {
-  const { actor } = options;
-  const filters: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (options.dandisetId !== undefined) filters.push(Prisma.sql`z.dandiset_id = ${options.dandisetId}`);
-  if (options.name !== undefined) filters.push(Prisma.sql`z.name = ${options.name}`);
-  if (!isAdmin(actor)) {
-    const userId = actor?.isActive ? actor.id : null;
-    filters.push(Prisma.sql`(d.embargo_status = 'OPEN' OR EXISTS (
-      SELECT 1 FROM dandiset_owners o WHERE o.dandiset_id = d.id AND o.user_id = ${userId}))`);
-  }
-  const where = Prisma.join(filters, " AND ");
-  const [countRows, rows] = await Promise.all([
-    db.$queryRaw<{ count: bigint }[]>`
-      SELECT count(*) AS count FROM zarr_archives z JOIN dandisets d ON d.id = z.dandiset_id WHERE ${where}`,
-    db.$queryRaw<ZarrRowWithDandiset[]>`
-      SELECT z.id, z.zarr_id::text AS zarr_id, z.dandiset_id, z.name, z.file_count, z.size, z.checksum, z.status,
-        z.created, z.modified, d.embargo_status::text AS embargo_status, '{}'::int[] AS owner_ids
-      FROM zarr_archives z JOIN dandisets d ON d.id = z.dandiset_id
-      WHERE ${where}
-      ORDER BY z.created, z.id OFFSET ${options.offset} LIMIT ${options.limit}`,
-  ]);
-  return { count: Number(countRows[0]?.count ?? 0), zarrs: rows.map(toZarrRecord) };
-}
-
-interface ZarrRowWithDandiset {
+/** A zarr_archives row joined to its dandiset's embargo status and owners. */
+export interface ZarrRowWithDandiset {
   id: bigint;
   zarr_id: string;
   dandiset_id: number;
@@ -86,7 +54,7 @@ interface ZarrRowWithDandiset {
   owner_ids: number[];
 }
 
-function toZarrRecord(row: ZarrRowWithDandiset): TZarrRecord {
+export function toZarrRecord(row: ZarrRowWithDandiset): TZarrRecord {
   return {
     id: row.id,
     zarrId: row.zarr_id,
