@@ -9,8 +9,12 @@ export interface AggregateAssetsSummaryOptions {
   validOnly?: boolean;
 }
 
-/** dandischema's sanitize_value: these characters (and ".") become "-". */
-const SANITIZE_RE = String.raw`[_*\\/<>:|"'?%@;,\s.]`;
+/**
+ * dandischema's sanitize_value: these characters (and ".") become "-". Python's
+ * \s also covers non-ASCII spaces; only the ASCII ones are replaced here.
+ */
+const SANITIZE_FROM = `_*\\/<>:|"'?%@;,. \t\n\r\f\v`;
+const SANITIZE_TO = "-".repeat(SANITIZE_FROM.length);
 /** pathlib's suffixes == [".ome", ".zarr"] for a file name (leading dots are not suffixes). */
 const OME_NGFF_NAME_RE = String.raw`^[^.]*\.ome\.zarr$`;
 
@@ -24,11 +28,10 @@ const STANDARDS = {
 const arrayField = (field: string) =>
   Prisma.sql`CASE WHEN jsonb_typeof(a.metadata->${field}) = 'array' THEN a.metadata->${field} ELSE '[]' END`;
 
-/** The first element of a JSON array expression whose schemaKey is BioSample. */
-const firstBioSample = (array: Prisma.Sql) => Prisma.sql`(
-  SELECT x FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${array}) = 'array' THEN ${array} ELSE '[]' END)
-    WITH ORDINALITY e(x, i)
-  WHERE x->>'schemaKey' = 'BioSample' ORDER BY i LIMIT 1)`;
+/** The first element of a JSON array expression whose schemaKey is BioSample (null if none or not an array). */
+const firstBioSample = (array: Prisma.Sql) => Prisma.sql`CASE WHEN jsonb_typeof(${array}) = 'array' THEN (
+  SELECT x FROM jsonb_array_elements(${array}) WITH ORDINALITY e(x, i)
+  WHERE x->>'schemaKey' = 'BioSample' ORDER BY i LIMIT 1) END`;
 
 /**
  * A version's `assetsSummary`, as dandischema 0.12.1's aggregate_assets_summary
@@ -54,7 +57,7 @@ export async function aggregateAssetsSummary(
   options: AggregateAssetsSummaryOptions = {},
 ): Promise<Record<string, unknown>> {
   const statusFilter = options.validOnly ? Prisma.sql`AND a.status = 'Valid'` : Prisma.empty;
-  const sanitize = (value: Prisma.Sql) => Prisma.sql`regexp_replace(${value}, ${SANITIZE_RE}, '-', 'g')`;
+  const sanitize = (value: Prisma.Sql) => Prisma.sql`translate(${value}, ${SANITIZE_FROM}, ${SANITIZE_TO})`;
   const [row] = await db.$queryRaw<
     {
       bytes: bigint;
@@ -96,6 +99,7 @@ export async function aggregateAssetsSummary(
     ),
     name_parts AS (
       SELECT part FROM va, unnest(string_to_array(split_part(name, '.', 1), '_')) part
+      WHERE strpos(name, 'sub-') > 0 OR strpos(name, 'sample-') > 0
     )
     SELECT
       (SELECT coalesce(sum(size), 0) FROM va)::bigint AS bytes,
