@@ -128,6 +128,26 @@ describe("GET /api/webdav/assets/atpath/", () => {
     expect(summarise(rootPage2.body)).toEqual(["asset:r2.txt"]);
   });
 
+  it("reads a published version's own tree", async () => {
+    const ds = await draftWith(["kept.txt"]);
+    const published = await prisma.version.create({
+      data: { dandisetId: ds.dandiset.id, version: "0.230101.1234", name: "Test", metadata: {} },
+    });
+    // As a publish leaves it: the version's assets and a copy of the draft's tree.
+    await prisma.$executeRaw`
+      INSERT INTO version_assets (version_id, asset_id, path, created)
+      SELECT ${published.id}, asset_id, path, created FROM version_assets WHERE version_id = ${ds.draft.id}`;
+    await prisma.$executeRaw`
+      INSERT INTO asset_paths (version_id, path, parent, asset_id, aggregate_files, aggregate_size)
+      SELECT ${published.id}, path, parent, asset_id, aggregate_files, aggregate_size FROM asset_paths
+      WHERE version_id = ${ds.draft.id}`;
+    // The draft moves on; the published tree does not.
+    await request(ctx.app).delete(`${ds.base}${ds.assets["kept.txt"]}/`).set(auth(owner)).expect(204);
+    expect((await atpath(ds, { children: true }).expect(200)).body.count).toBe(0);
+    const res = await atpath(ds, { version_id: "0.230101.1234", path: "kept.txt" }).expect(200);
+    expect(res.body.results[0].resource.asset_id).toBe(ds.assets["kept.txt"]);
+  });
+
   it("answers DANDI's 404s for missing paths and files asked for as folders", async () => {
     const ds = await draftWith(["foo/bar.txt", "file"]);
     expect((await atpath(ds, { path: "foobartxt" }).expect(404)).body).toEqual({
