@@ -69,6 +69,27 @@ describe("GET /api/webdav/assets/atpath/", () => {
     expect(withMd.body.results[0].resource.metadata.path).toBe("foo.txt");
   });
 
+  it("presents a zarr asset with its zarr id and no blob", async () => {
+    const ds = await draftWith([]);
+    const zarr = await request(ctx.app)
+      .post("/api/zarr/")
+      .set(auth(owner))
+      .send({ name: "img.zarr", dandiset: ds.id })
+      .expect(200);
+    const asset = await request(ctx.app)
+      .post(ds.base)
+      .set(auth(owner))
+      .send({ metadata: { path: "img.zarr" }, zarr_id: zarr.body.zarr_id })
+      .expect(200);
+    const res = await atpath(ds, { path: "img.zarr" }).expect(200);
+    expect(res.body.results).toEqual([
+      {
+        type: "asset",
+        resource: expect.objectContaining({ asset_id: asset.body.asset_id, zarr: zarr.body.zarr_id, blob: null }),
+      },
+    ]);
+  });
+
   it("returns a folder with its aggregates, followed by its direct children when asked", async () => {
     const ds = await draftWith(["foo/bar.txt", "foo/baz.txt", "foo/deep/x.txt", "foo.txt", "fooz/y.txt"], {
       size: 7,
