@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { zarrKeyPrefix } from "@dandi/core";
+import { GetObjectTaggingCommand } from "@aws-sdk/client-s3";
+import { S3Storage, zarrKeyPrefix } from "@dandi/core";
 import type { TestContext } from "../../../test/context";
 
 const b64md5 = (b: Buffer) => createHash("md5").update(b).digest("base64");
@@ -92,6 +93,15 @@ export function defineZarrStorageTests(backend: "local" | "s3", getCtx: () => Te
       expect((await upload(key, body, true)).status).toBe(200);
       // An embargoed object is not served on its unsigned URL (the bucket policy's job on S3).
       if (backend === "local") expect((await fetch(storage.objectUrl(key))).status).toBe(403);
+      if (storage instanceof S3Storage) {
+        const tagsOf = async (k: string) =>
+          (await storage.client.send(new GetObjectTaggingCommand({ Bucket: getCtx().config.S3_BUCKET!, Key: k })))
+            .TagSet;
+        expect(await tagsOf(key)).toEqual([{ Key: "embargoed", Value: "true" }]);
+        const open = `${zarrKeyPrefix(crypto.randomUUID())}o`;
+        expect((await upload(open, body, false)).status).toBe(200);
+        expect(await tagsOf(open)).toEqual([]);
+      }
     });
 
     it("lists a prefix in S3 key order with StartAfter and MaxKeys, and deletes in batches", async () => {
