@@ -23,6 +23,11 @@ interface JobDefinition<S extends z.ZodType> {
   payload: S;
   /** Fixed id: while a job with this id is waiting, active or delayed, another enqueue is a no-op. */
   jobId?: (payload: z.infer<S>) => string;
+  /**
+   * A failed job with the same fixed id (kept for the admins) is removed by the next
+   * enqueue, so that it does not block newer work for the retention time.
+   */
+  replaceFailed?: boolean;
   options: JobsOptions;
 }
 
@@ -68,11 +73,14 @@ export const JOBS = {
   /**
    * Recomputes a draft's metadata.assetsSummary from its assets, queued after each asset change.
    * Delayed 2 s: the changes of an upload burst (queued while the job waits) share one run.
+   * A run that kept losing to concurrent writes (a long upload) fails, and must not keep the
+   * next change from being summarised: the next enqueue replaces it.
    */
   aggregateAssetsSummary: define({
     queue: "default",
     payload: ZVersionPayload,
     jobId: (p) => `assets-summary-${p.versionId}`,
+    replaceFailed: true,
     options: { ...retry(6, 1_000), delay: 2_000 },
   }),
   /** Turns a dandiset's draft (status Publishing) into a new published version. */

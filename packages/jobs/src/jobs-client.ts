@@ -49,7 +49,10 @@ export class JobsClient {
     return q;
   }
 
-  /** Validates the payload and queues the job; a job with the same fixed id already queued makes this a no-op. */
+  /**
+   * Validates the payload and queues the job; a job with the same fixed id already queued makes
+   * this a no-op (as does a failed one kept for the admins, unless the job replaces failed ones).
+   */
   async enqueue<N extends TJobName>(
     name: N,
     payload: TJobPayload<N>,
@@ -59,7 +62,19 @@ export class JobsClient {
     const data = def.payload.parse(payload) as TJobPayload<N>;
     const jobId = "jobId" in def ? (def.jobId as (p: TJobPayload<N>) => string)(data) : undefined;
     const delay = options.delayMs ?? def.options.delay;
+    if (jobId !== undefined && "replaceFailed" in def && def.replaceFailed) await this.removeFailed(def.queue, [jobId]);
     return this.queue(def.queue).add(name, data, { ...def.options, ...RETENTION, jobId, delay });
+  }
+
+  /** Removes the jobs of these ids that are in the failed state (others are left alone). */
+  private async removeFailed(queueName: TQueueName, jobIds: string[]): Promise<void> {
+    const queue = this.queue(queueName);
+    await Promise.all(
+      jobIds.map(async (id) => {
+        const job = await queue.getJob(id);
+        if (job && (await job.isFailed())) await job.remove();
+      }),
+    );
   }
 
   /** Queues many jobs of one kind in one round trip. */
@@ -67,12 +82,17 @@ export class JobsClient {
     if (payloads.length === 0) return;
     const def = JOBS[name];
     const jobIdOf = "jobId" in def ? (def.jobId as (p: TJobPayload<N>) => string) : undefined;
-    await this.queue(def.queue).addBulk(
-      payloads.map((p) => {
-        const data = def.payload.parse(p) as TJobPayload<N>;
-        return { name, data, opts: { ...def.options, ...RETENTION, jobId: jobIdOf?.(data) } };
-      }),
-    );
+    const jobs = payloads.map((p) => {
+      const data = def.payload.parse(p) as TJobPayload<N>;
+      return { name, data, opts: { ...def.options, ...RETENTION, jobId: jobIdOf?.(data) } };
+    });
+    if ("replaceFailed" in def && def.replaceFailed) {
+      await this.removeFailed(
+        def.queue,
+        jobs.flatMap((j) => (j.opts.jobId === undefined ? [] : [j.opts.jobId])),
+      );
+    }
+    await this.queue(def.queue).addBulk(jobs);
   }
 
   /** Failed jobs of every queue, newest first, for the admin endpoint. */
