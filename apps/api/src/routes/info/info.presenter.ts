@@ -7,7 +7,8 @@ export function presentInfo({ config, schemas, version }: AppDeps) {
     instance_config: {
       instance_name: config.DANDI_INSTANCE_NAME,
       instance_identifier: config.DANDI_INSTANCE_IDENTIFIER,
-      instance_url: config.DANDI_WEB_APP_URL,
+      // dandischema's Config holds it as a pydantic AnyHttpUrl, which serialises a bare origin with "/".
+      instance_url: new URL(config.DANDI_WEB_APP_URL).href,
       doi_prefix: config.DANDI_DOI_API_PREFIX,
       licenses: config.DANDI_LICENSES,
     },

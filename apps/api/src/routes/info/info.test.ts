@@ -15,6 +15,7 @@ describe("GET /api/info/", () => {
     expect(res.body["cli-bad-versions"]).toEqual([]);
     expect(res.body.instance_config).toMatchObject({
       instance_name: "DANDI",
+      instance_url: "http://web.test/",
       licenses: ["spdx:CC0-1.0", "spdx:CC-BY-4.0"],
     });
     expect(res.body.schema_url).toBe("http://api.test/api/schemas/?model=Dandiset");
