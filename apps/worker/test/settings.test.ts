@@ -28,7 +28,7 @@ describe("worker settings", () => {
   });
 
   it("routes each job to the queue its Procfile process serves", () => {
-    expect(jobsOfQueue("checksum")).toEqual(["computeBlobSha256"]);
+    expect(jobsOfQueue("checksum").sort()).toEqual(["computeBlobSha256", "ingestZarrArchive"]);
     expect(jobsOfQueue("analytics").sort()).toEqual(["processAccessLog", "sweepAccessLogs"]);
     expect(JOBS.computeBlobSha256.options.attempts).toBeGreaterThan(1);
     expect(JOBS.computeBlobSha256.options.backoff).toMatchObject({ type: "exponential" });
