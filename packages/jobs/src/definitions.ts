@@ -21,13 +21,13 @@ const retry = (attempts: number, delayMs: number): JobsOptions => ({
 interface JobDefinition<S extends z.ZodType> {
   queue: TQueueName;
   payload: S;
-  /** Fixed id: while a job with this id is waiting, active or delayed, another enqueue is a no-op. */
-  jobId?: (payload: z.infer<S>) => string;
   /**
-   * A failed job with the same fixed id (kept for the admins) is removed by the next
-   * enqueue, so that it does not block newer work for the retention time.
+   * Fixed id: while a job with this id is waiting, active or delayed, another enqueue is
+   * a no-op. A failed one (kept for the admins) is replaced by the next enqueue instead,
+   * so that it does not block newer work for the retention time: DANDI's Celery tasks
+   * have no such ids, and a later sweep or user action simply runs them again.
    */
-  replaceFailed?: boolean;
+  jobId?: (payload: z.infer<S>) => string;
   options: JobsOptions;
 }
 
@@ -80,7 +80,6 @@ export const JOBS = {
     queue: "default",
     payload: ZVersionPayload,
     jobId: (p) => `assets-summary-${p.versionId}`,
-    replaceFailed: true,
     options: { ...retry(6, 1_000), delay: 2_000 },
   }),
   /** Turns a dandiset's draft (status Publishing) into a new published version. */

@@ -51,7 +51,7 @@ export class JobsClient {
 
   /**
    * Validates the payload and queues the job; a job with the same fixed id already queued makes
-   * this a no-op (as does a failed one kept for the admins, unless the job replaces failed ones).
+   * this a no-op; a failed one kept for the admins is replaced.
    */
   async enqueue<N extends TJobName>(
     name: N,
@@ -62,19 +62,23 @@ export class JobsClient {
     const data = def.payload.parse(payload) as TJobPayload<N>;
     const jobId = "jobId" in def ? (def.jobId as (p: TJobPayload<N>) => string)(data) : undefined;
     const delay = options.delayMs ?? def.options.delay;
-    if (jobId !== undefined && "replaceFailed" in def && def.replaceFailed) await this.removeFailed(def.queue, [jobId]);
+    if (jobId !== undefined) await this.removeFailed(def.queue, [jobId]);
     return this.queue(def.queue).add(name, data, { ...def.options, ...RETENTION, jobId, delay });
   }
 
-  /** Removes the jobs of these ids that are in the failed state (others are left alone). */
+  /**
+   * Removes the jobs of these ids that are in the failed state (others are left
+   * alone): one pipelined round trip to find them in the failed set, then one
+   * remove per failed job, so a sweep's bulk enqueue stays cheap.
+   */
   private async removeFailed(queueName: TQueueName, jobIds: string[]): Promise<void> {
+    if (jobIds.length === 0) return;
     const queue = this.queue(queueName);
-    await Promise.all(
-      jobIds.map(async (id) => {
-        const job = await queue.getJob(id);
-        if (job && (await job.isFailed())) await job.remove();
-      }),
-    );
+    const pipeline = this.connection.pipeline();
+    for (const id of jobIds) pipeline.zscore(queue.keys.failed!, id);
+    const scores = (await pipeline.exec()) ?? [];
+    const failed = jobIds.filter((_, i) => scores[i]?.[1] != null);
+    await Promise.all(failed.map((id) => queue.remove(id)));
   }
 
   /** Queues many jobs of one kind in one round trip. */
@@ -86,12 +90,10 @@ export class JobsClient {
       const data = def.payload.parse(p) as TJobPayload<N>;
       return { name, data, opts: { ...def.options, ...RETENTION, jobId: jobIdOf?.(data) } };
     });
-    if ("replaceFailed" in def && def.replaceFailed) {
-      await this.removeFailed(
-        def.queue,
-        jobs.flatMap((j) => (j.opts.jobId === undefined ? [] : [j.opts.jobId])),
-      );
-    }
+    await this.removeFailed(
+      def.queue,
+      jobs.flatMap((j) => (j.opts.jobId === undefined ? [] : [j.opts.jobId])),
+    );
     await this.queue(def.queue).addBulk(jobs);
   }
 
