@@ -13,7 +13,8 @@ const dirtyCount = async () =>
 const token = async (t: string) =>
   (
     await ctx.prisma.$queryRaw<{ df: number; ones: number | null }[]>`
-      SELECT df, bit_count(bitmap)::int AS ones FROM search_tokens WHERE token = ${t}`
+      SELECT coalesce(s.df, 0) AS df, bit_count(s.bitmap)::int AS ones
+      FROM search_tokens t LEFT JOIN search_token_stats s ON s.token_id = t.id WHERE t.token = ${t}`
   )[0];
 
 describe("foldSearchBitmaps", () => {

@@ -38,7 +38,7 @@ export function tokenWords(parsed: TParsedSearch): string[] {
  * - "lookup": the ids of the dandisets that have one of its tokens are collected
  *   first (an InitPlan) and looked up by id; best when few dandisets match.
  * - "bitmap": each row of `d` is tested against the union of its tokens' bitmaps
- *   (search_tokens.bitmap, one bit per dandiset), asking the postings only for the
+ *   (search_token_stats.bitmap, one bit per dandiset), asking the postings only for the
  *   tokens without a bitmap and for the dandisets changed since the bitmaps were
  *   last folded (search_bitmap_dirty, migration 20261122233000); best when most
  *   dandisets match, and what lets a page walk the list order and stop after
@@ -81,7 +81,7 @@ function resolvedWordCondition(word: TResolvedWord, strategy: TFreeTextStrategy)
   // which are always exact. Both IN subqueries are hashed once per statement; the
   // LIMITed lateral probes the postings of each dirty dandiset by the primary key
   // instead of reading every posting of the word's common tokens.
-  const union = Prisma.sql`(SELECT bit_or(st.bitmap) FROM search_tokens st WHERE st.id = ANY (${tokenIds(word.bitmapTokens)}))`;
+  const union = Prisma.sql`(SELECT bit_or(s.bitmap) FROM search_token_stats s WHERE s.token_id = ANY (${tokenIds(word.bitmapTokens)}))`;
   return Prisma.sql`(CASE WHEN d.id < length(${union})
       THEN get_bit(${union}, d.id) = 1 AND d.id NOT IN (SELECT x.dandiset_id FROM search_bitmap_dirty x)
       ELSE false END
@@ -102,10 +102,11 @@ export async function resolveSearchWords(db: Db, words: string[]): Promise<Map<s
   if (!unique.length) return resolved;
   const selects = unique.map(
     (word, i) => Prisma.sql`SELECT ${i}::integer AS i,
-      coalesce(array_agg(st.id::text) FILTER (WHERE st.bitmap IS NOT NULL), '{}') AS bitmap_tokens,
-      coalesce(array_agg(st.id::text) FILTER (WHERE st.bitmap IS NULL), '{}') AS posting_tokens,
-      coalesce(sum(st.df), 0)::integer AS df
-      FROM search_tokens st WHERE st.token LIKE '%' || lower(public.unaccent(${word})) || '%'`,
+      coalesce(array_agg(st.id::text) FILTER (WHERE s.bitmap IS NOT NULL), '{}') AS bitmap_tokens,
+      coalesce(array_agg(st.id::text) FILTER (WHERE s.bitmap IS NULL), '{}') AS posting_tokens,
+      coalesce(sum(s.df), 0)::integer AS df
+      FROM search_tokens st LEFT JOIN search_token_stats s ON s.token_id = st.id
+      WHERE st.token LIKE '%' || lower(public.unaccent(${word})) || '%'`,
   );
   const rows = await db.$queryRaw<{ i: number; bitmap_tokens: string[]; posting_tokens: string[]; df: number }[]>`
     ${Prisma.join(selects, " UNION ALL ")}`;

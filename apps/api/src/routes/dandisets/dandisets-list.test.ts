@@ -301,10 +301,10 @@ describe("search plans", () => {
   /** Bitmaps that disagree with the postings (there must be none after a fold). */
   const wrongBitmaps = async () => {
     const [row] = await ctx.prisma.$queryRaw<{ wrong: bigint }[]>`
-      SELECT count(*) AS wrong FROM search_tokens st
+      SELECT count(*) AS wrong FROM search_token_stats st
       WHERE st.bitmap IS NOT NULL AND (
-        bit_count(st.bitmap) <> (SELECT count(*) FROM dandiset_search_tokens p WHERE p.token_id = st.id)
-        OR EXISTS (SELECT 1 FROM dandiset_search_tokens p WHERE p.token_id = st.id
+        bit_count(st.bitmap) <> (SELECT count(*) FROM dandiset_search_tokens p WHERE p.token_id = st.token_id)
+        OR EXISTS (SELECT 1 FROM dandiset_search_tokens p WHERE p.token_id = st.token_id
                    AND (p.dandiset_id >= length(st.bitmap) OR get_bit(st.bitmap, p.dandiset_id) = 0)))`;
     return Number(row!.wrong);
   };
@@ -355,7 +355,8 @@ describe("search plans", () => {
     const bitmapOf = async (token: string) =>
       (
         await ctx.prisma.$queryRaw<{ df: number; bits: number | null }[]>`
-          SELECT df, length(bitmap) AS bits FROM search_tokens WHERE token = ${token}`
+          SELECT s.df, length(s.bitmap) AS bits
+          FROM search_tokens t JOIN search_token_stats s ON s.token_id = t.id WHERE t.token = ${token}`
       )[0];
     expect(await bitmapOf("betaword")).toEqual({ df: 100, bits: expect.any(Number) });
     expect(await bitmapOf("gammaword")).toEqual({ df: 60, bits: null });
@@ -428,7 +429,8 @@ describe("search plans", () => {
     await pagesInOrder();
     await fold();
     const [word] = await ctx.prisma.$queryRaw<{ df: number; bitmap: boolean }[]>`
-      SELECT df, bitmap IS NOT NULL AS bitmap FROM search_tokens WHERE token = 'widespreadword'`;
+      SELECT s.df, s.bitmap IS NOT NULL AS bitmap
+      FROM search_tokens t JOIN search_token_stats s ON s.token_id = t.id WHERE t.token = 'widespreadword'`;
     expect(word).toEqual({ df: 1200, bitmap: true });
     await pagesInOrder();
 
