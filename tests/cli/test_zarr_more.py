@@ -317,3 +317,49 @@ def test_zarr_in_embargoed_dandiset(archive: Archive, worker: None, tmp_path: Pa
     # The owner downloads it, file for file.
     archive.dandi("download", "-o", outdir(tmp_path / "down"), draft_url, cwd=tmp_path)
     assert_same_tree(local / ZARR, tmp_path / "down" / d / ZARR)
+
+
+def test_blob_and_zarr_replace_each_other(archive: Archive, worker: None, tmp_path: Path) -> None:  # noqa: F811
+    """A file at a path is replaced by a zarr (the CLI mints a zarr and PUTs the asset with
+    zarr_id), then the zarr by a file again (PUT with blob_id); sizes follow each time."""
+    if archive.backend != "local":
+        pytest.skip("asset replacement is storage-independent; local only")
+    d = archive.create_dandiset("Blob and zarr swap")
+    draft_url = f"{archive.api}/dandisets/{d}/versions/draft/"
+    archive.dandi("download", "--download", "dandiset.yaml", "-o", outdir(tmp_path / "up"), draft_url, cwd=tmp_path)
+    local = tmp_path / "up" / d
+    swap = local / "swap.zarr"
+
+    def check(kind: str, size: int) -> dict:
+        (asset,) = remote_assets(archive, d).values()
+        assert asset["path"] == "swap.zarr" and bool(asset["zarr"]) == (kind == "zarr") and bool(asset["blob"]) == (kind == "blob")
+        assert asset["size"] == size
+        info = requests.get(f"{draft_url}info/", headers=archive.headers(), timeout=30).json()
+        paths = requests.get(f"{draft_url}assets/paths/", headers=archive.headers(), timeout=30).json()["results"]
+        assert info["size"] == size and [(p["path"], p["aggregate_size"]) for p in paths] == [("swap.zarr", size)]
+        return asset
+
+    def push() -> None:
+        archive.dandi(
+            "upload", "-i", archive.api_url, "--allow-any-path", "--validation", "ignore", "--existing", "force", cwd=local
+        )
+
+    swap.write_bytes(b"a plain file first\n" * 10)
+    push()
+    first = check("blob", 190)
+
+    swap.unlink()
+    make_zarr(swap)
+    push()
+    size = compute_zarr_checksum(yield_files_local(swap)).size
+    second = check("zarr", size)
+    assert second["asset_id"] != first["asset_id"]
+    assert get_zarr(archive, second["zarr"])["status"] == "Complete"
+
+    shutil.rmtree(swap)
+    swap.write_bytes(b"a file again\n")
+    push()
+    third = check("blob", 13)
+    assert third["asset_id"] != second["asset_id"]
+    archive.dandi("download", "-o", outdir(tmp_path / "down"), draft_url, cwd=tmp_path)
+    assert (tmp_path / "down" / d / "swap.zarr").read_bytes() == b"a file again\n"
