@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 import requests
 from zarr_checksum import compute_zarr_checksum
@@ -83,13 +84,18 @@ def dandi_named(archive: Archive, *args: str, cwd: Path) -> subprocess.Completed
     return proc
 
 
+def start_folder(archive: Archive, dandiset: str, tmp: Path) -> tuple[str, Path]:
+    """The draft's API URL, and the local folder the CLI makes for the dandiset (as users start)."""
+    draft_url = f"{archive.api}/dandisets/{dandiset}/versions/draft/"
+    archive.dandi("download", "--download", "dandiset.yaml", "-o", outdir(tmp / "up"), draft_url, cwd=tmp)
+    return draft_url, tmp / "up" / dandiset
+
+
 @pytest.fixture(scope="module")
 def seeded(archive: Archive, worker: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:  # noqa: F811
     tmp = tmp_path_factory.mktemp(f"zarr-more-{archive.backend}")
     dandiset = archive.create_dandiset(f"Zarr and NWB on {archive.backend}")
-    draft_url = f"{archive.api}/dandisets/{dandiset}/versions/draft/"
-    archive.dandi("download", "--download", "dandiset.yaml", "-o", outdir(tmp / "up"), draft_url, cwd=tmp)
-    local = tmp / "up" / dandiset
+    draft_url, local = start_folder(archive, dandiset, tmp)
     make_zarr(local / ZARR)
     make_nwb(local / NWB)
     upload(archive, local)
@@ -233,9 +239,7 @@ def test_zarr_in_a_folder(archive: Archive, worker: None, tmp_path: Path) -> Non
     if archive.backend != "local":
         pytest.skip("folder sizes are storage-independent; local only")
     d = archive.create_dandiset("Zarr in a folder")
-    draft_url = f"{archive.api}/dandisets/{d}/versions/draft/"
-    archive.dandi("download", "--download", "dandiset.yaml", "-o", outdir(tmp_path / "up"), draft_url, cwd=tmp_path)
-    local = tmp_path / "up" / d
+    draft_url, local = start_folder(archive, d, tmp_path)
     name = "sub-01/ses-01/image.ome.zarr"
     make_zarr(local / name)
     (local / "sub-01" / "notes.txt").write_text("beside the zarr\n")
@@ -286,9 +290,7 @@ def test_zarr_in_embargoed_dandiset(archive: Archive, worker: None, tmp_path: Pa
 
     with DandiAPIClient(api_url=archive.api, token=archive.api_key) as client:
         d = client.create_dandiset("Embargoed zarr", {"name": "Embargoed zarr"}, embargo=True).identifier
-    draft_url = f"{archive.api}/dandisets/{d}/versions/draft/"
-    archive.dandi("download", "--download", "dandiset.yaml", "-o", outdir(tmp_path / "up"), draft_url, cwd=tmp_path)
-    local = tmp_path / "up" / d
+    draft_url, local = start_folder(archive, d, tmp_path)
     make_zarr(local / ZARR)
     upload(archive, local)
     asset = remote_assets(archive, d)[ZARR]
@@ -325,9 +327,7 @@ def test_blob_and_zarr_replace_each_other(archive: Archive, worker: None, tmp_pa
     if archive.backend != "local":
         pytest.skip("asset replacement is storage-independent; local only")
     d = archive.create_dandiset("Blob and zarr swap")
-    draft_url = f"{archive.api}/dandisets/{d}/versions/draft/"
-    archive.dandi("download", "--download", "dandiset.yaml", "-o", outdir(tmp_path / "up"), draft_url, cwd=tmp_path)
-    local = tmp_path / "up" / d
+    draft_url, local = start_folder(archive, d, tmp_path)
     swap = local / "swap.zarr"
 
     def check(kind: str, size: int) -> dict:
@@ -363,3 +363,45 @@ def test_blob_and_zarr_replace_each_other(archive: Archive, worker: None, tmp_pa
     assert third["asset_id"] != second["asset_id"]
     archive.dandi("download", "-o", outdir(tmp_path / "down"), draft_url, cwd=tmp_path)
     assert (tmp_path / "down" / d / "swap.zarr").read_bytes() == b"a file again\n"
+
+
+def test_zarr_with_more_files_than_a_page(archive: Archive, worker: None, tmp_path: Path) -> None:  # noqa: F811
+    """1 200 chunks: the CLI's POSTs of presigned URLs come in batches of 255, its listings
+    of /files/ follow `next` past 1 000 keys, the ingest pages through storage, and an entry
+    deletion of 311 goes out in batches of 100."""
+    import zarr
+    from dandi.dandiapi import DandiAPIClient
+
+    d = archive.create_dandiset(f"Many-file zarr on {archive.backend}")
+    draft_url, local = start_folder(archive, d, tmp_path)
+    root = zarr.open_group(str(local / ZARR), mode="w", zarr_format=2)
+    a = root.create_array("many", shape=(1200,), chunks=(1,), dtype="uint8")
+    a[:] = (np.arange(1200) % 250 + 1).astype("uint8")  # no chunk equals the fill value
+    files = local_files(local / ZARR)
+    assert len(files) > 1200
+    upload(archive, local)
+    (asset,) = remote_assets(archive, d).values()
+    expected = compute_zarr_checksum(yield_files_local(local / ZARR))
+    z = get_zarr(archive, asset["zarr"])
+    assert (z["status"], z["checksum"], z["file_count"]) == ("Complete", str(expected), len(files))
+    assert {k: v["ETag"] for k, v in remote_files(archive, asset["zarr"]).items()} == files
+
+    ds = Seeded(archive, d, local)
+    dandi_named(archive, "download", "-o", outdir(tmp_path / "part"), ds.dandi_url(f"{ZARR}/many"), cwd=tmp_path)
+    assert local_files(tmp_path / "part" / ZARR) == {k: v for k, v in files.items() if k.startswith("many/")}
+
+    with DandiAPIClient(api_url=archive.api, token=archive.api_key) as client:
+        zasset = client.get_dandiset(d, "draft").get_asset_by_path(ZARR)
+        gone = [e for e in zasset.iterfiles(prefix="many/1") if str(e).count("/") == 1]
+        assert len(gone) == 311  # many/1, many/10..19, many/100..199, many/1000..1199
+        zasset.rmfiles(gone)
+    for e in gone:
+        (local / ZARR / str(e)).unlink()
+    expected = compute_zarr_checksum(yield_files_local(local / ZARR))
+    z = get_zarr(archive, asset["zarr"])
+    assert (z["status"], z["checksum"], z["file_count"], z["size"]) == (
+        "Complete",
+        str(expected),
+        len(files) - 311,
+        expected.size,
+    )
