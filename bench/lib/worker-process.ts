@@ -49,6 +49,13 @@ export interface BuiltWorker {
   waitForLog(match: (entry: WorkerLogEntry) => boolean): Promise<WorkerLogEntry>;
 }
 
+/** Settings the worker's config requires but whose values a bench never exercises. */
+const REQUIRED_SETTINGS = {
+  SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789",
+  DANDI_API_URL: "http://localhost:8000",
+  DANDI_WEB_APP_URL: "http://localhost:8085",
+};
+
 /**
  * Starts the built worker exactly as a Procfile line does (its environment
  * assignments, program and node flags), plus `env` (database, Redis, storage),
@@ -59,7 +66,14 @@ export function startBuiltWorker(processType: string, env: Record<string, string
   const [program, ...args] = command.argv;
   const child = spawn(program!, args, {
     cwd: REPO,
-    env: { PATH: process.env.PATH, NODE_ENV: "production", ...command.env, LOG_LEVEL: "info", ...env },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      ...command.env,
+      LOG_LEVEL: "info",
+      ...REQUIRED_SETTINGS,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const lines = readline.createInterface({ input: child.stdout! });

@@ -46,9 +46,6 @@ try {
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl,
     JOBS_PREFIX: prefix,
-    SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789",
-    DANDI_API_URL: "http://localhost:8000",
-    DANDI_WEB_APP_URL: "http://localhost:8085",
     STORAGE_BACKEND: "local",
     LOCAL_STORAGE_DIR: dir,
   });

@@ -129,9 +129,6 @@ try {
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl,
     JOBS_PREFIX: prefix,
-    SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789",
-    DANDI_API_URL: "http://localhost:8000",
-    DANDI_WEB_APP_URL: "http://localhost:8085",
     ...storageEnv,
   });
   workerProcess = worker.child;
