@@ -18,6 +18,16 @@ export const ZConfigSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+    /**
+     * API processes per web dyno (node:cluster workers; 1 = no cluster). Heroku's Node.js
+     * buildpack sets it from the dyno's memory (one per 512 MB); unset elsewhere means 1.
+     */
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+    /**
+     * Seconds a process waits on SIGTERM before cutting off in-flight requests (API) or handing
+     * its active jobs back to the queue (worker). Heroku sends SIGKILL 30 s after SIGTERM.
+     */
+    SHUTDOWN_TIMEOUT: z.coerce.number().min(0).max(25).default(20),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     REDIS_URL: z
