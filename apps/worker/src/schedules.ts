@@ -7,7 +7,7 @@ const HOUR = 3600_000;
 function scheduleTable(deps: WorkerDeps): [TJobName, number][] {
   return [
     ["sweepValidation", deps.config.DANDI_VALIDATION_JOB_INTERVAL * 1000],
-    ["computeStats", 6 * HOUR],
+    ["computeStats", deps.config.STATS_REFRESH_INTERVAL * 1000],
     // Cheap when nothing changed (an advisory lock and a read of an empty table).
     ["foldSearchBitmaps", 30_000],
     ["sweepExpiredUploads", HOUR],

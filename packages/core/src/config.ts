@@ -78,6 +78,20 @@ export const ZConfigSchema = z
           .filter(Boolean),
       ),
     /**
+     * Host names the API answers (DANDI's ALLOWED_HOSTS), matched against the Host header
+     * without its port: "api.example.org", ".example.org" (the domain and its subdomains),
+     * "*" (any). Other hosts get 400; /api/health/ answers whatever the Host.
+     */
+    ALLOWED_HOSTS: z
+      .string()
+      .default("*")
+      .transform((s) =>
+        s
+          .split(",")
+          .map((h) => h.trim().toLowerCase().replace(/\.$/, ""))
+          .filter(Boolean),
+      ),
+    /**
      * How many reverse proxies sit in front of the API (Heroku's router: 1). Only that
      * many X-Forwarded-For/-Proto hops are believed, so clients cannot spoof req.ip.
      */
@@ -131,6 +145,12 @@ export const ZConfigSchema = z
     DANDI_ADMIN_EMAIL: z.string().default("info@dandiarchive.org"),
 
     DANDI_VALIDATION_JOB_INTERVAL: z.coerce.number().int().min(1).default(60),
+    /** Seconds between recomputations of /api/stats/ by the worker (DANDI caches its stats 12 h). */
+    STATS_REFRESH_INTERVAL: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(6 * 3600),
     /** Queues a worker process serves (comma list of default, checksum, analytics). */
     WORKER_QUEUES: z
       .string()
