@@ -7,6 +7,7 @@ import type { AppDeps } from "./context";
 import { authenticate } from "./middleware/authenticate";
 import { approvedOrReadOnly } from "./middleware/approved-or-read-only";
 import { appendSlash } from "./middleware/trailing-slash";
+import { allowedHosts } from "./middleware/allowed-hosts";
 import { errorHandler, notFoundHandler } from "./middleware/errors";
 import { apiRouter, rootRouter, EXACT_API_PATHS, WRITE_EXEMPT_PATHS } from "./routes";
 
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: "cross-origin" } }));
+  app.use(allowedHosts(deps.config.ALLOWED_HOSTS));
   app.use(cors(corsOptions(deps.config.CORS_ALLOWED_ORIGINS)));
   // Signed storage URLs (/storage) take raw bodies: a zarr file PUT may say application/json.
   const json = express.json({ limit: "20mb", strict: false });
