@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pino } from "pino";
 import { createPrisma } from "@dandi/db";
-import { JobsClient } from "@dandi/jobs";
+import { JobsClient, throttledErrorLog } from "@dandi/jobs";
 import { REPO_ROOT, SchemaCatalog, createMailer, createStorage, type TConfig } from "@dandi/core";
 import { createSessionBackend } from "./middleware/session";
 import type { AppDeps } from "./context";
@@ -20,7 +20,10 @@ export async function buildDeps(config: TConfig): Promise<AppDeps> {
   const schemas = await SchemaCatalog.load(config);
   const storage = createStorage(config);
   const mailer = createMailer({ config, logger });
-  const sessions = await createSessionBackend(config);
+  // Redis may be down, at start or later: the API starts anyway and reconnects by itself.
+  const sessions = await createSessionBackend(config, undefined, {
+    onError: throttledErrorLog((err) => logger.warn({ err: err.message }, "session Redis unavailable")),
+  });
   return {
     config,
     logger,
@@ -29,7 +32,11 @@ export async function buildDeps(config: TConfig): Promise<AppDeps> {
     storage,
     mailer,
     sessions,
-    jobs: new JobsClient({ redisUrl: config.REDIS_URL, prefix: config.JOBS_PREFIX }),
+    jobs: new JobsClient({
+      redisUrl: config.REDIS_URL,
+      prefix: config.JOBS_PREFIX,
+      onError: throttledErrorLog((err) => logger.warn({ err: err.message }, "job queue Redis unavailable")),
+    }),
     version: readAppVersion(),
   };
 }

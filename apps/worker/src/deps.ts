@@ -10,7 +10,7 @@ import {
   type Storage,
   type TConfig,
 } from "@dandi/core";
-import { JobsClient } from "@dandi/jobs";
+import { JobsClient, throttledErrorLog } from "@dandi/jobs";
 
 /** What job handlers may use, built once per worker process. */
 export interface WorkerDeps {
@@ -48,7 +48,13 @@ export async function buildWorkerDeps(
     },
     storage: overrides.storage ?? createStorage(config),
     mailer: overrides.mailer ?? createMailer({ config, logger }),
-    jobs: overrides.jobs ?? new JobsClient({ redisUrl: config.REDIS_URL, prefix: config.JOBS_PREFIX }),
+    jobs:
+      overrides.jobs ??
+      new JobsClient({
+        redisUrl: config.REDIS_URL,
+        prefix: config.JOBS_PREFIX,
+        onError: throttledErrorLog((err) => logger.warn({ err: err.message }, "job queue Redis unavailable")),
+      }),
     accessLogs: overrides.accessLogs !== undefined ? overrides.accessLogs : createAccessLogSource(config),
   };
 }

@@ -15,6 +15,8 @@ function scheduleTable(deps: WorkerDeps): [TJobName, number][] {
     ["sweepAccessLogs", HOUR / 4],
     ["sweepEmbargoes", 24 * HOUR],
     ["sendPendingUsersDigest", 24 * HOUR],
+    // Cheap when the outbox is empty (the usual case: the API queues its jobs right after commit).
+    ["drainJobOutbox", 15_000],
   ];
 }
 
@@ -35,7 +37,12 @@ export async function upsertSchedules(deps: WorkerDeps, queues: TQueueName[]): P
         { name, data: {}, opts: { ...def.options, removeOnComplete: true, removeOnFail: { count: 1000 } } },
       );
   }
-  if (queues.includes("default") && (await deps.prisma.applicationStats.count()) === 0) {
-    await deps.jobs.enqueue("computeStats", {});
+  // Best effort: a worker starting while PostgreSQL or Redis is down must not exit over it.
+  try {
+    if (queues.includes("default") && (await deps.prisma.applicationStats.count()) === 0) {
+      await deps.jobs.enqueue("computeStats", {});
+    }
+  } catch (err) {
+    deps.logger.warn({ err: (err as Error).message }, "initial statistics not queued; the 6-hourly sweep will do it");
   }
 }

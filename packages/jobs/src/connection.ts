@@ -19,7 +19,18 @@ export function redisOptionsFromUrl(redisUrl: string): RedisOptions {
   };
 }
 
-/** A new ioredis connection for BullMQ. */
-export function createRedisConnection(redisUrl: string): Redis {
-  return new Redis(redisOptionsFromUrl(redisUrl));
+/** A new ioredis connection for BullMQ (`overrides`: e.g. the fail-fast settings of a queue client). */
+export function createRedisConnection(redisUrl: string, overrides: RedisOptions = {}): Redis {
+  return new Redis({ ...redisOptionsFromUrl(redisUrl), ...overrides });
 }
+
+/**
+ * For a connection that only queues jobs (never blocks): commands fail at once while Redis is
+ * unreachable (no offline queue, one retry), instead of waiting for the reconnect; reconnects
+ * keep being tried every second or two.
+ */
+export const QUEUE_CLIENT_REDIS_OPTIONS: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  retryStrategy: (times) => Math.min(200 * times, 2_000),
+};

@@ -128,6 +128,11 @@ export const JOBS = {
     jobId: (p) => `unembargo-${p.dandisetId}`,
     options: retry(5, 60_000),
   }),
+  /**
+   * Sweep (every 15 s): queues the job outbox's rows (jobs committed with a state change that an
+   * API process could not queue: Redis down, a crash) and re-queues drafts stuck Publishing.
+   */
+  drainJobOutbox: define({ queue: "default", payload: ZEmpty, options: retry(1, 1_000) }),
   /** Daily sweep: unembargoes dandisets whose embargo ended, resumes stuck unembargoes. */
   sweepEmbargoes: define({ queue: "default", payload: ZEmpty, options: retry(2, 60_000) }),
   /** Daily: e-mails the admins the list of users waiting for review (when there are any). */

@@ -1,12 +1,15 @@
 import { Queue, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { createRedisConnection } from "./connection";
+import { whenQueueAvailable } from "./availability";
+import { QUEUE_CLIENT_REDIS_OPTIONS, createRedisConnection } from "./connection";
 import { JOBS, QUEUE_NAMES, type TJobName, type TJobPayload, type TQueueName } from "./definitions";
 
 export interface JobsClientOptions {
   redisUrl: string;
   /** BullMQ key prefix; tests use a unique one per file so runs never collide. */
   prefix?: string;
+  /** Connection errors (Redis down, reconnecting): logged by the caller, never thrown. */
+  onError?: (err: Error) => void;
 }
 
 export interface FailedJobInfo {
@@ -33,10 +36,14 @@ export class JobsClient {
   readonly prefix: string;
   private readonly connection: Redis;
   private readonly queues = new Map<TQueueName, Queue>();
+  private readonly onError: (err: Error) => void;
 
   constructor(options: JobsClientOptions) {
     this.prefix = options.prefix ?? "bull";
-    this.connection = createRedisConnection(options.redisUrl);
+    // Fail fast while Redis is down (the callers keep the work in the outbox), reconnect by itself.
+    this.connection = createRedisConnection(options.redisUrl, QUEUE_CLIENT_REDIS_OPTIONS);
+    this.onError = options.onError ?? (() => undefined);
+    this.connection.on("error", this.onError);
   }
 
   /** The BullMQ queue object (created lazily, sharing one connection). */
@@ -44,6 +51,8 @@ export class JobsClient {
     let q = this.queues.get(name);
     if (!q) {
       q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      // A Queue re-emits its connection's errors: without a listener, one would kill the process.
+      q.on("error", this.onError);
       this.queues.set(name, q);
     }
     return q;
@@ -62,8 +71,10 @@ export class JobsClient {
     const data = def.payload.parse(payload) as TJobPayload<N>;
     const jobId = "jobId" in def ? (def.jobId as (p: TJobPayload<N>) => string)(data) : undefined;
     const delay = options.delayMs ?? def.options.delay;
-    if (jobId !== undefined) await this.removeFailed(def.queue, [jobId]);
-    return this.queue(def.queue).add(name, data, { ...def.options, ...RETENTION, jobId, delay });
+    return whenQueueAvailable(this.connection, async () => {
+      if (jobId !== undefined) await this.removeFailed(def.queue, [jobId]);
+      return this.queue(def.queue).add(name, data, { ...def.options, ...RETENTION, jobId, delay });
+    });
   }
 
   /**
@@ -90,15 +101,21 @@ export class JobsClient {
       const data = def.payload.parse(p) as TJobPayload<N>;
       return { name, data, opts: { ...def.options, ...RETENTION, jobId: jobIdOf?.(data) } };
     });
-    await this.removeFailed(
-      def.queue,
-      jobs.flatMap((j) => (j.opts.jobId === undefined ? [] : [j.opts.jobId])),
-    );
-    await this.queue(def.queue).addBulk(jobs);
+    await whenQueueAvailable(this.connection, async () => {
+      await this.removeFailed(
+        def.queue,
+        jobs.flatMap((j) => (j.opts.jobId === undefined ? [] : [j.opts.jobId])),
+      );
+      await this.queue(def.queue).addBulk(jobs);
+    });
   }
 
   /** Failed jobs of every queue, newest first, for the admin endpoint. */
   async listFailed(offset: number, limit: number): Promise<{ count: number; jobs: FailedJobInfo[] }> {
+    return whenQueueAvailable(this.connection, () => this.readFailed(offset, limit));
+  }
+
+  private async readFailed(offset: number, limit: number): Promise<{ count: number; jobs: FailedJobInfo[] }> {
     const perQueue = await Promise.all(
       QUEUE_NAMES.map(async (q) => ({ q, jobs: await this.queue(q).getFailed(0, offset + limit - 1) })),
     );

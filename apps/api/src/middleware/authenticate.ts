@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { ApiError, findUserByApiKey } from "@dandi/core";
-import { hasSessionCookie, loadSession } from "./session";
+import { hasSessionCookie, loadSessionUnlessDown } from "./session";
 import { assertSessionRequestAllowed } from "./session-csrf";
 
 /**
@@ -21,7 +21,7 @@ function readTokenHeader(header: string | undefined): string | undefined {
  * Reads `Authorization: token <key>` (keyword matched case-insensitively, as DRF).
  * A bad key is a 401; no header (or another scheme) leaves the request anonymous.
  * Without a key, the browser session cookie is accepted instead; unsafe
- * requests authenticated that way must pass the CSRF check.
+ * requests authenticated that way must pass the CSRF check. Token requests never touch Redis.
  */
 export async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
   const key = readTokenHeader(req.get("authorization"));
@@ -31,8 +31,8 @@ export async function authenticate(req: Request, res: Response, next: NextFuncti
     if (!user.isActive) throw ApiError.unauthenticated("User inactive or deleted.");
     req.user = user;
     req.auth = { method: "token", key };
-  } else if (hasSessionCookie(req)) {
-    await loadSession(req, res);
+  } else if (hasSessionCookie(req) && (await loadSessionUnlessDown(req, res))) {
+    // (While Redis is down a read with a session cookie is anonymous, a write a 503.)
     const userId = req.session.userId;
     if (userId !== undefined) {
       const user = await req.deps.prisma.user.findUnique({ where: { id: userId } });

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import * as Sentry from "@sentry/node";
 import { ApiError } from "@dandi/core";
+import { UNAVAILABLE_DETAIL, UNAVAILABLE_RETRY_AFTER_SECONDS, unavailableDependency } from "./dependency-unavailable";
 
 /** 404 for any route that nothing answered, in DRF's shape. */
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
@@ -14,6 +15,13 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof ApiError) {
     res.status(err.status).set(err.headers).json(err.body);
+    return;
+  }
+  // PostgreSQL restarting or unreachable, Redis under the queues away: 503 + Retry-After, not 500.
+  const away = unavailableDependency(err);
+  if (away) {
+    req.log?.warn({ err, dependency: away }, "dependency unavailable");
+    res.status(503).set("Retry-After", String(UNAVAILABLE_RETRY_AFTER_SECONDS)).json({ detail: UNAVAILABLE_DETAIL });
     return;
   }
   const e = err as { type?: string; status?: number; message?: string };

@@ -27,6 +27,7 @@ export const HANDLER_LOADERS: { [N in TJobName]: () => Promise<THandler<N>> } = 
   unembargoDandiset: async () => (await import("./embargo.handler")).handleUnembargoDandiset,
   sweepEmbargoes: async () => (await import("./embargo.handler")).handleSweepEmbargoes,
   sendPendingUsersDigest: async () => (await import("./pending-users-digest.handler")).handleSendPendingUsersDigest,
+  drainJobOutbox: async () => (await import("./drain-job-outbox.handler")).handleDrainJobOutbox,
 };
 
 const loaded = new Map<TJobName, Promise<THandler<TJobName>>>();

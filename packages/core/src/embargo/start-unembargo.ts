@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@dandi/db";
 import { ApiError } from "../errors";
+import { addOutboxJob } from "../outbox/add-outbox-job";
 
 export interface StartUnembargoOptions {
   prisma: PrismaClient;
@@ -9,12 +10,16 @@ export interface StartUnembargoOptions {
 /**
  * DANDI's unembargo request: the dandiset must be EMBARGOED and have no active
  * uploads; it becomes UNEMBARGOING (which blocks every modification) and the
- * caller then runs `unembargoDandiset` (as a job, or after responding).
+ * unembargoDandiset job is recorded in the outbox in the same transaction, for the caller
+ * to drain after the commit (or to run `unembargoDandiset` itself).
  * The status check and the update are one conditional write, so two requests
  * cannot both start it.
  */
-export async function startUnembargo({ prisma, dandisetId }: StartUnembargoOptions): Promise<void> {
-  await prisma.$transaction(async (tx) => {
+export async function startUnembargo({
+  prisma,
+  dandisetId,
+}: StartUnembargoOptions): Promise<{ outboxIds: bigint[] }> {
+  return prisma.$transaction(async (tx) => {
     const dandiset = await tx.dandiset.findUnique({ where: { id: dandisetId }, select: { embargoStatus: true } });
     if (!dandiset) throw ApiError.notFound();
     if (dandiset.embargoStatus !== "EMBARGOED") throw ApiError.string(400, "Dandiset not embargoed");
@@ -26,5 +31,6 @@ export async function startUnembargo({ prisma, dandisetId }: StartUnembargoOptio
       data: { embargoStatus: "UNEMBARGOING" },
     });
     if (count === 0) throw ApiError.string(400, "Dandiset not embargoed");
+    return { outboxIds: [await addOutboxJob(tx, "unembargoDandiset", { dandisetId })] };
   });
 }

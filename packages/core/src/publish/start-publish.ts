@@ -1,5 +1,6 @@
 import type { PrismaClient, User } from "@dandi/db";
 import { ApiError } from "../errors";
+import { addOutboxJob } from "../outbox/add-outbox-job";
 import { canPublishDandiset } from "../policies";
 
 export interface StartPublishOptions {
@@ -21,9 +22,10 @@ const DRAFT_STATE_ERRORS: Record<string, [number, string]> = {
  * The synchronous half of DANDI's publish: checks ownership, that the dandiset
  * is OPEN and has no zarr archive, and (with the draft row locked FOR UPDATE) that the draft and all its
  * assets are Valid; then marks the draft Publishing and stores the release
- * notes. The caller queues the publish job after this has committed.
+ * notes, and records the publishDandiset job in the outbox in the same transaction (so a
+ * draft is never Publishing without its job). The caller drains `outboxIds` after the commit.
  */
-export async function startPublish(options: StartPublishOptions): Promise<void> {
+export async function startPublish(options: StartPublishOptions): Promise<{ outboxIds: bigint[] }> {
   const { db, user, dandisetId, releaseNotes = "" } = options;
   const dandiset = await db.dandiset.findUnique({ where: { id: dandisetId }, include: { owners: true } });
   if (!dandiset) throw ApiError.notFound();
@@ -40,7 +42,7 @@ export async function startPublish(options: StartPublishOptions): Promise<void> 
     throw ApiError.string(400, "Cannot publish dandisets which contain zarrs");
   }
 
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const [draft] = await tx.$queryRaw<{ id: number; status: string }[]>`
       SELECT id, status FROM versions WHERE dandiset_id = ${dandisetId} AND version = 'draft' FOR UPDATE`;
     if (!draft) throw ApiError.notFound();
@@ -56,5 +58,6 @@ export async function startPublish(options: StartPublishOptions): Promise<void> 
       where: { id: draft.id },
       data: { status: "Publishing", releaseNotes, modified: new Date() },
     });
+    return { outboxIds: [await addOutboxJob(tx, "publishDandiset", { dandisetId, userId: user!.id })] };
   });
 }

@@ -1,5 +1,6 @@
 import { Prisma, type AssetBlob, type Db, type PrismaClient, type Upload } from "@dandi/db";
 import { ApiError } from "../errors";
+import { addOutboxJob } from "../outbox/add-outbox-job";
 import { canReadBlob, type Actor } from "../policies";
 import type { Storage } from "../storage/storage";
 import { findVisibleUpload } from "./find-visible-upload";
@@ -16,6 +17,8 @@ export interface TValidateUploadResult {
   blob: AssetBlob;
   /** True when this upload minted the blob; false when an identical blob already existed. */
   created: boolean;
+  /** The blob's computeBlobSha256 job, recorded in the outbox with the blob: drain after the commit. */
+  outboxIds: bigint[];
 }
 
 /** Deletes the Upload and creates its AssetBlob, or finds the existing blob with that etag, in one transaction. */
@@ -25,7 +28,7 @@ async function mintBlob(db: PrismaClient, upload: Upload): Promise<TValidateUplo
     const claimed = await tx.upload.deleteMany({ where: { id: upload.id } });
     if (claimed.count === 0) throw ApiError.notFound();
     const existing = await tx.assetBlob.findUnique({ where: { etag: upload.etag } });
-    if (existing) return { blob: existing, created: false };
+    if (existing) return { blob: existing, created: false, outboxIds: [] };
     const blob = await tx.assetBlob.create({
       data: {
         blobId: upload.uploadId,
@@ -35,7 +38,8 @@ async function mintBlob(db: PrismaClient, upload: Upload): Promise<TValidateUplo
         embargoed: upload.embargoed,
       },
     });
-    return { blob, created: true };
+    const outboxId = await addOutboxJob(tx, "computeBlobSha256", { blobId: blob.id.toString() });
+    return { blob, created: true, outboxIds: [outboxId] };
   });
 }
 
@@ -56,8 +60,8 @@ async function discardUpload(db: Db, storage: Storage, upload: Upload): Promise<
  * and the existing blob returned: the caller proved they hold the bytes by
  * uploading them. A caller who could already read that blob gets DANDI's 409.
  *
- * After a `created` result the caller must queue the blob's sha256 job
- * (JOBS.computeBlobSha256 with the blob's id), after this function returns.
+ * A `created` blob's sha256 job (JOBS.computeBlobSha256) is in the outbox, committed with
+ * the blob: the caller drains `outboxIds` after this function returns.
  */
 export async function validateUpload(options: ValidateUploadOptions): Promise<TValidateUploadResult> {
   const { db, storage, actor, uploadId } = options;

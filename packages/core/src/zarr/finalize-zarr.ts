@@ -1,15 +1,20 @@
 import type { PrismaClient, User } from "@dandi/db";
 import { writeAuditRecord } from "../audit";
 import { ApiError } from "../errors";
+import { addOutboxJob } from "../outbox/add-outbox-job";
 import { assertZarrOwner, ZARR_INGEST_ERROR_MESSAGE, ZARR_WRITE_TRANSACTION } from "./assert-zarr-files-writable";
 import { findZarr, type TZarrRecord } from "./find-zarr";
 
 /**
  * DANDI's finalize: Pending -> Uploaded (else 400), 403 for non-owners, audit
- * `finalize_zarr`. The caller queues ingestZarrArchive after this commits, and
- * calls revertZarrFinalize if it cannot.
+ * `finalize_zarr`, and the ingestZarrArchive job recorded in the outbox in the same
+ * transaction (so a zarr is never Uploaded without its job): the caller drains `outboxIds`
+ * after the commit.
  */
-export async function finalizeZarr(db: PrismaClient, options: { user: User; zarrId: string }): Promise<TZarrRecord> {
+export async function finalizeZarr(
+  db: PrismaClient,
+  options: { user: User; zarrId: string },
+): Promise<TZarrRecord & { outboxIds: bigint[] }> {
   const { user } = options;
   return db.$transaction(async (tx) => {
     const zarr = await findZarr(tx, options.zarrId, user, { forUpdate: true });
@@ -22,11 +27,7 @@ export async function finalizeZarr(db: PrismaClient, options: { user: User; zarr
       recordType: "finalize_zarr",
       details: { zarr_id: zarr.zarrId },
     });
-    return { ...zarr, status: "Uploaded" };
+    const outboxId = await addOutboxJob(tx, "ingestZarrArchive", { zarrId: zarr.zarrId });
+    return { ...zarr, status: "Uploaded", outboxIds: [outboxId] };
   }, ZARR_WRITE_TRANSACTION);
-}
-
-/** Puts a finalized zarr whose ingest could not be queued back to Pending, so that finalize can be retried. */
-export async function revertZarrFinalize(db: PrismaClient, zarrId: string): Promise<void> {
-  await db.zarrArchive.updateMany({ where: { zarrId, status: "Uploaded" }, data: { status: "Pending" } });
 }

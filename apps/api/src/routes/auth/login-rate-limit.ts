@@ -2,7 +2,7 @@ import type { Request, RequestHandler } from "express";
 import { ipKeyGenerator, rateLimit, type ClientRateLimitInfo, type Options, type Store } from "express-rate-limit";
 import { ApiError } from "@dandi/core";
 import type { AppDeps } from "../../context";
-import type { SessionBackend } from "../../middleware/session";
+import { sessionsUnavailable, type SessionBackend } from "../../middleware/session";
 
 /** express-rate-limit counters in Redis, so every web dyno shares them. */
 class RedisRateLimitStore implements Store {
@@ -19,6 +19,8 @@ class RedisRateLimitStore implements Store {
   }
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
+    // Without Redis there is no shared counter (and no session to sign in to): 503, not 500.
+    if (!this.sessions.available()) throw sessionsUnavailable();
     const k = this.sessions.prefix + this.prefix + key;
     const totalHits = await this.sessions.client.incr(k);
     if (totalHits === 1) await this.sessions.client.pExpire(k, this.windowMs);
@@ -27,10 +29,12 @@ class RedisRateLimitStore implements Store {
   }
 
   async decrement(key: string): Promise<void> {
+    if (!this.sessions.available()) return;
     await this.sessions.client.decr(this.sessions.prefix + this.prefix + key);
   }
 
   async resetKey(key: string): Promise<void> {
+    if (!this.sessions.available()) return;
     await this.sessions.client.del(this.sessions.prefix + this.prefix + key);
   }
 }

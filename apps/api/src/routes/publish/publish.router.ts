@@ -2,6 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { ApiError, startPublish } from "@dandi/core";
 import { registry } from "../../openapi";
+import { drainAfterCommit } from "../../lib/drain-after-commit";
 import { parseOrThrow } from "../../lib/validate";
 import { findReadableDandiset, requireOwner } from "../dandisets/dandiset-access";
 
@@ -26,7 +27,7 @@ registry.registerPath({
   },
 });
 
-/** POST .../versions/draft/publish/: checks, marks the draft Publishing, then queues the publish job. */
+/** POST .../versions/draft/publish/: checks, marks the draft Publishing (with its job in the outbox), then queues it. */
 export function publishRouter(): Router {
   const router = Router();
   router.post("/dandisets/:dandisetId/versions/:version/publish/", async (req, res) => {
@@ -37,14 +38,15 @@ export function publishRouter(): Router {
     if (name !== "draft") throw ApiError.string(405, "Only draft versions can be published");
     requireOwner(req, dandiset);
     const body = parseOrThrow(ZPublishBodySchema, req.body && Object.keys(req.body).length ? req.body : undefined);
-    await startPublish({
+    const { outboxIds } = await startPublish({
       db: req.deps.prisma,
       user: req.user,
       dandisetId: dandiset.id,
       releaseNotes: body?.release_notes ?? "",
     });
-    // startPublish has committed: the job can only see the draft as Publishing.
-    await req.deps.jobs.enqueue("publishDandiset", { dandisetId: dandiset.id, userId: req.user!.id });
+    // startPublish committed the draft as Publishing together with its job in the outbox:
+    // queued now, or by the worker's outbox sweep once Redis is reachable again.
+    await drainAfterCommit(req, outboxIds);
     res.status(202).end();
   });
   return router;

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { ApiError, canUnembargo, startUnembargo } from "@dandi/core";
+import { drainAfterCommit } from "../../lib/drain-after-commit";
 import { registry } from "../../openapi";
 
 registry.registerPath({
@@ -22,7 +23,7 @@ export function unembargoRouter(): Router {
   router.post("/dandisets/:id/unembargo/", async (req, res, next) => {
     if (!/^\d{6}$/.test(req.params.id)) return next();
     const dandisetId = Number(req.params.id);
-    const { prisma, jobs } = req.deps;
+    const { prisma } = req.deps;
     const owners = await prisma.dandisetOwner.findMany({ where: { dandisetId }, select: { userId: true } });
     const exists = await prisma.dandiset.count({ where: { id: dandisetId } });
     if (!exists) throw ApiError.notFound();
@@ -33,10 +34,11 @@ export function unembargoRouter(): Router {
       )
     )
       throw ApiError.forbidden();
-    await startUnembargo({ prisma, dandisetId });
-    // The worker's unembargoDandiset job finishes it (tags, blobs, assets, access, audit,
-    // e-mails), retried with backoff; the daily embargo sweep re-queues a lost one.
-    await jobs.enqueue("unembargoDandiset", { dandisetId });
+    const { outboxIds } = await startUnembargo({ prisma, dandisetId });
+    // The worker's unembargoDandiset job (committed with UNEMBARGOING, in the outbox) finishes it
+    // (tags, blobs, assets, access, audit, e-mails), retried with backoff; the daily embargo
+    // sweep re-queues one that failed for good.
+    await drainAfterCommit(req, outboxIds);
     res.status(200).end();
   });
   return router;

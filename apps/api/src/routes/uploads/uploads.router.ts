@@ -2,6 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { ApiError, completeUpload, initializeUpload, validateUpload } from "@dandi/core";
 import { registry } from "../../openapi";
+import { drainAfterCommit } from "../../lib/drain-after-commit";
 import { parseOrThrow } from "../../lib/validate";
 import { presentAssetBlob } from "../blobs/blobs.presenter";
 import { presentCompletedUpload, presentInitializedUpload } from "./uploads.presenter";
@@ -101,14 +102,15 @@ export function uploadsRouter(): Router {
   });
 
   router.post("/uploads/:uploadId/validate/", async (req, res) => {
-    const { blob, created } = await validateUpload({
+    const { blob, outboxIds } = await validateUpload({
       db: req.deps.prisma,
       storage: req.deps.storage,
       actor: req.user,
       uploadId: req.params.uploadId,
     });
-    // After the commit above: the checksum worker hashes the new blob, then validation of its assets follows.
-    if (created) await req.deps.jobs.enqueue("computeBlobSha256", { blobId: blob.id.toString() });
+    // A new blob's checksum job committed with it (outbox): queued now or by the worker's sweep;
+    // the checksum worker hashes the blob, then validation of its assets follows.
+    await drainAfterCommit(req, outboxIds);
     res.json(presentAssetBlob(blob));
   });
 

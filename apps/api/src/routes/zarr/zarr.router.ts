@@ -9,13 +9,13 @@ import {
   findZarr,
   isSafeKey,
   listZarrs,
-  revertZarrFinalize,
   uploadZarrFiles,
   ZARR_DOTDOT_MESSAGE,
   zarrKeyPrefix,
   zarrPathError,
 } from "@dandi/core";
 import { registry } from "../../openapi";
+import { drainAfterCommit } from "../../lib/drain-after-commit";
 import { buildPage, readPageParams } from "../../lib/pagination";
 import { absoluteRequestUrl } from "../../lib/request-url";
 import { parseOrThrow, parseQueryBoolean } from "../../lib/validate";
@@ -151,14 +151,9 @@ export function zarrRouter(): Router {
   });
 
   router.post("/zarr/:zarrId/finalize/", async (req, res) => {
-    const zarr = await finalizeZarr(req.deps.prisma, { user: req.user!, zarrId: readZarrId(req) });
-    try {
-      await req.deps.jobs.enqueue("ingestZarrArchive", { zarrId: zarr.zarrId });
-    } catch (err) {
-      // Without its job the zarr would stay Uploaded for ever: let the client finalize again.
-      await revertZarrFinalize(req.deps.prisma, zarr.zarrId);
-      throw err;
-    }
+    const { outboxIds } = await finalizeZarr(req.deps.prisma, { user: req.user!, zarrId: readZarrId(req) });
+    // The ingest job committed with the Uploaded status (outbox): queued now or by the worker's sweep.
+    await drainAfterCommit(req, outboxIds);
     res.status(204).end();
   });
 
