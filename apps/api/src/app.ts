@@ -9,38 +9,21 @@ import { approvedOrReadOnly } from "./middleware/approved-or-read-only";
 import { appendSlash } from "./middleware/trailing-slash";
 import { allowedHosts } from "./middleware/allowed-hosts";
 import { errorHandler, notFoundHandler } from "./middleware/errors";
-import {
-  apiRouter,
-  rootRouter,
-  EXACT_API_PATHS,
-  WRITE_EXEMPT_PATHS,
-} from "./routes";
+import { apiRouter, rootRouter, EXACT_API_PATHS, WRITE_EXEMPT_PATHS } from "./routes";
 import { healthRouter } from "./routes/health/health.router";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** DANDI's CORS: any origin may read; writes only from the configured origins. */
 function corsOptions(allowed: string[]) {
-  return (
-    req: Request,
-    cb: (err: Error | null, options?: CorsOptions) => void,
-  ) => {
+  return (req: Request, cb: (err: Error | null, options?: CorsOptions) => void) => {
     const origin = req.get("origin");
-    const method =
-      (req.method === "OPTIONS"
-        ? req.get("access-control-request-method")
-        : req.method) ?? "GET";
+    const method = (req.method === "OPTIONS" ? req.get("access-control-request-method") : req.method) ?? "GET";
     const trusted = !!origin && allowed.includes(origin);
     cb(null, {
       origin: trusted || SAFE_METHODS.has(method.toUpperCase()),
       credentials: trusted,
-      allowedHeaders: [
-        "authorization",
-        "content-type",
-        "baggage",
-        "sentry-trace",
-        "x-csrf-token",
-      ],
+      allowedHeaders: ["authorization", "content-type", "baggage", "sentry-trace", "x-csrf-token"],
       exposedHeaders: ["Location", "X-Request-Username"],
     });
   };
@@ -50,41 +33,27 @@ function corsOptions(allowed: string[]) {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.set("trust proxy", deps.config.TRUST_PROXY);
-  app.set("json replacer", (_key: string, value: unknown) =>
-    typeof value === "bigint" ? Number(value) : value,
-  );
+  app.set("json replacer", (_key: string, value: unknown) => (typeof value === "bigint" ? Number(value) : value));
   app.disable("x-powered-by");
 
   app.use(
     pinoHttp({
       logger: deps.logger,
-      genReqId: (req) =>
-        (req.headers["x-request-id"] as string | undefined) ?? randomUUID(),
+      genReqId: (req) => (req.headers["x-request-id"] as string | undefined) ?? randomUUID(),
       // Never log credentials.
-      redact: [
-        "req.headers.authorization",
-        "req.headers.cookie",
-        'res.headers["set-cookie"]',
-      ],
+      redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
     }),
   );
   app.use((req, _res, next) => {
     req.deps = deps;
     next();
   });
-  app.use(
-    helmet({
-      contentSecurityPolicy: false,
-      crossOriginResourcePolicy: { policy: "cross-origin" },
-    }),
-  );
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: "cross-origin" } }));
   app.use(allowedHosts(deps.config.ALLOWED_HOSTS));
   app.use(cors(corsOptions(deps.config.CORS_ALLOWED_ORIGINS)));
   // Signed storage URLs (/storage) take raw bodies: a zarr file PUT may say application/json.
   const json = express.json({ limit: "20mb", strict: false });
-  app.use((req, res, next) =>
-    req.path.startsWith("/storage/") ? next() : json(req, res, next),
-  );
+  app.use((req, res, next) => (req.path.startsWith("/storage/") ? next() : json(req, res, next)));
 
   // Probes first: no slash redirect, no authentication, no session.
   app.use("/api/health", healthRouter());
