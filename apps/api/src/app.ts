@@ -1,10 +1,9 @@
 import express, { type Express, type Request } from "express";
 import cors, { type CorsOptions } from "cors";
 import helmet from "helmet";
-import { pinoHttp } from "pino-http";
-import { randomUUID } from "node:crypto";
 import type { AppDeps } from "./context";
 import { authenticate } from "./middleware/authenticate";
+import { requestLogging } from "./middleware/request-log";
 import { approvedOrReadOnly } from "./middleware/approved-or-read-only";
 import { appendSlash } from "./middleware/trailing-slash";
 import { allowedHosts } from "./middleware/allowed-hosts";
@@ -24,7 +23,7 @@ function corsOptions(allowed: string[]) {
       origin: trusted || SAFE_METHODS.has(method.toUpperCase()),
       credentials: trusted,
       allowedHeaders: ["authorization", "content-type", "baggage", "sentry-trace", "x-csrf-token"],
-      exposedHeaders: ["Location", "X-Request-Username"],
+      exposedHeaders: ["Location", "X-Request-Username", "X-Request-Id"],
     });
   };
 }
@@ -36,14 +35,8 @@ export function createApp(deps: AppDeps): Express {
   app.set("json replacer", (_key: string, value: unknown) => (typeof value === "bigint" ? Number(value) : value));
   app.disable("x-powered-by");
 
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req) => (req.headers["x-request-id"] as string | undefined) ?? randomUUID(),
-      // Never log credentials.
-      redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
-    }),
-  );
+  // One JSON line per request, without headers or signatures; the request id goes into jobs.
+  app.use(requestLogging(deps.logger));
   app.use((req, _res, next) => {
     req.deps = deps;
     next();

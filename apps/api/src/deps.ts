@@ -1,9 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { pino } from "pino";
 import { createPrisma } from "@dandi/db";
 import { JobsClient, throttledErrorLog } from "@dandi/jobs";
-import { REPO_ROOT, SchemaCatalog, createMailer, createStorage, type TConfig } from "@dandi/core";
+import { REPO_ROOT, SchemaCatalog, createLogger, createMailer, createStorage, type TConfig } from "@dandi/core";
 import { createSessionBackend } from "./middleware/session";
 import type { AppDeps } from "./context";
 
@@ -15,7 +14,8 @@ export function readAppVersion(): string {
 
 /** Builds the process-wide dependencies from a parsed config. */
 export async function buildDeps(config: TConfig): Promise<AppDeps> {
-  const logger = pino({ level: config.LOG_LEVEL, redact: ["*.authorization", "*.password", "*.token"] });
+  // JSON lines on stdout, without credentials or URL signatures (createLogger).
+  const logger = createLogger({ config, base: { process: "api" } });
   const prisma = createPrisma({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const schemas = await SchemaCatalog.load(config);
   const storage = createStorage(config);

@@ -1,16 +1,10 @@
-import * as Sentry from "@sentry/node";
+// Sentry first, before Express and the HTTP server load.
+import "./instrument";
 import { loadConfigOrExit } from "@dandi/core";
 import { createApp } from "./app";
 import { buildDeps } from "./deps";
 
 const config = loadConfigOrExit();
-if (config.SENTRY_DSN) {
-  Sentry.init({
-    dsn: config.SENTRY_DSN,
-    environment: config.SENTRY_ENVIRONMENT ?? config.NODE_ENV,
-    tracesSampleRate: 0.01,
-  });
-}
 const deps = await buildDeps(config);
 const app = createApp(deps);
 const server = app.listen(config.PORT, () => {

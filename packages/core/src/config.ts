@@ -66,8 +66,13 @@ export const ZConfigSchema = z
       .optional(),
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Sentry project DSN of the API and workers; unset: errors are only logged. */
     SENTRY_DSN: z.string().optional(),
     SENTRY_ENVIRONMENT: z.string().optional(),
+    /** Release name on Sentry events; default: the SDK's detection (e.g. Heroku's SOURCE_VERSION). */
+    SENTRY_RELEASE: z.string().optional(),
+    /** Share of requests and jobs traced to Sentry (0 to 1). */
+    SENTRY_TRACES_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.01),
     CORS_ALLOWED_ORIGINS: z
       .string()
       .default("")

@@ -118,3 +118,6 @@ export * from "./zarr/create-zarr";
 export * from "./zarr/upload-zarr-files";
 export * from "./zarr/delete-zarr-files";
 export * from "./zarr/finalize-zarr";
+export * from "./observability/redact";
+export * from "./observability/create-logger";
+export * from "./observability/sentry-options";

@@ -1,4 +1,4 @@
-import type { Dandiset, User } from "@dandi/db";
+import { Prisma, type Dandiset, type User } from "@dandi/db";
 import { ApiError } from "./errors";
 
 /**
@@ -39,13 +39,85 @@ export function canReadBlob(
   return !blob.embargoed || isOwner(actor, containingOwnerIds);
 }
 
-/** OPEN dandisets are readable by all; others only by owners and admins. */
+/**
+ * Whether a dandiset is open to everyone. Only OPEN is: an UNEMBARGOING
+ * dandiset's data is still embargoed in storage until the unembargo finishes,
+ * so it stays as private as an EMBARGOED one (DANDI's WebDAV route gates only
+ * EMBARGOED; here every read path treats both alike).
+ */
+export function isDandisetOpen(dandiset: Pick<Dandiset, "embargoStatus">): boolean {
+  return dandiset.embargoStatus === "OPEN";
+}
+
+/**
+ * THE read policy: "is this dandiset open, or may this user see it?". Every
+ * read path (dandiset, versions, assets, zarrs, uploads, WebDAV, search and
+ * lists, whose SQL says the same) asks this; apps/api/test/embargo-matrix.test.ts
+ * enumerates the routes to prove it. Owners and active superusers may see a
+ * dandiset that is not open.
+ */
 export function canReadDandiset(
   actor: Actor,
   dandiset: Pick<Dandiset, "embargoStatus">,
   ownerIds: readonly number[],
 ): boolean {
-  return dandiset.embargoStatus === "OPEN" || isOwner(actor, ownerIds);
+  return isDandisetOpen(dandiset) || isOwner(actor, ownerIds);
+}
+
+/**
+ * `canReadDandiset` as an SQL condition on `d` (the dandisets table), for the
+ * routes that list or search many dandisets: OPEN, or owned by the active
+ * caller; every dandiset for an active superuser.
+ */
+export function readableDandisetSql(
+  actor: Pick<User, "id" | "isSuperuser" | "isActive"> | null | undefined,
+): Prisma.Sql {
+  if (actor?.isActive && actor.isSuperuser) return Prisma.sql`TRUE`;
+  const userId = actor?.isActive ? actor.id : -1;
+  return Prisma.sql`(d.embargo_status = 'OPEN' OR d.id IN (SELECT dandiset_id FROM dandiset_owners WHERE user_id = ${userId}))`;
+}
+
+/**
+ * How a read route answers a caller `canReadDandiset` refuses: "auth" is
+ * DANDI's 401 for anonymous callers and 403 for the others (dandiset, version
+ * and asset routes, WebDAV gives 403 to both: "forbidden"); "hide" is a 404
+ * that does not reveal the dandiset exists (zarrs, uploads).
+ */
+export type TReadDenial = "auth" | "forbidden" | "hide";
+
+/** `canReadDandiset`, throwing the route's refusal (see TReadDenial) when it says no. */
+export function assertCanReadDandiset(
+  actor: Actor,
+  dandiset: Pick<Dandiset, "embargoStatus">,
+  ownerIds: readonly number[],
+  denial: TReadDenial = "auth",
+): void {
+  if (canReadDandiset(actor, dandiset, ownerIds)) return;
+  if (denial === "hide") throw ApiError.notFound();
+  if (denial === "auth" && !actor) throw ApiError.unauthenticated();
+  throw ApiError.forbidden();
+}
+
+/** A dandiset as the read policy sees it: its embargo status and owners. */
+export interface TDandisetAccess {
+  embargoStatus: Dandiset["embargoStatus"];
+  ownerIds: readonly number[];
+}
+
+/**
+ * The top-level /api/assets/{id}/ routes (an asset by id, whichever versions
+ * hold it): readable when the caller may read one of the dandisets whose
+ * versions hold it (`canReadDandiset`). An asset no version holds any more is
+ * readable only when its data is not embargoed (blob, or the zarr's dandiset),
+ * and then only by superusers if it is.
+ */
+export function canReadAsset(
+  actor: Actor,
+  asset: { embargoed: boolean },
+  containing: readonly TDandisetAccess[],
+): boolean {
+  if (containing.length === 0) return !asset.embargoed || isAdmin(actor);
+  return containing.some((d) => canReadDandiset(actor, d, d.ownerIds));
 }
 
 /** DANDI's IsAdminUser for the user list: staff or superuser. */
@@ -104,14 +176,6 @@ export function canSubmitQuestionnaire(actor: Actor): boolean {
 /** Adding, changing and removing a version's assets: owners (superusers count as owners). */
 export function canModifyAssets(actor: Actor, ownerIds: readonly number[]): boolean {
   return canWrite(actor) && isOwner(actor, ownerIds);
-}
-
-/**
- * The top-level /api/assets/{id}/ routes for an asset whose blob is embargoed:
- * superusers, and owners of any dandiset that contains the asset (dandi-api.md §1.4).
- */
-export function canReadEmbargoedAsset(actor: Actor, containingOwnerIds: readonly number[]): boolean {
-  return isOwner(actor, containingOwnerIds);
 }
 
 /** Publishing a dandiset: owners (and superusers), approved to write. */

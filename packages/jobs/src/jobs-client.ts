@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { whenQueueAvailable } from "./availability";
 import { QUEUE_CLIENT_REDIS_OPTIONS, createRedisConnection } from "./connection";
 import { JOBS, QUEUE_NAMES, type TJobName, type TJobPayload, type TQueueName } from "./definitions";
+import { REQUEST_ID_FIELD, currentRequestId } from "./request-context";
 
 export interface JobsClientOptions {
   redisUrl: string;
@@ -60,12 +61,13 @@ export class JobsClient {
 
   /**
    * Validates the payload and queues the job; a job with the same fixed id already queued makes
-   * this a no-op; a failed one kept for the admins is replaced.
+   * this a no-op; a failed one kept for the admins is replaced. The job carries the request id
+   * (`options.requestId`, else the running request's or job's) for its log lines and Sentry events.
    */
   async enqueue<N extends TJobName>(
     name: N,
     payload: TJobPayload<N>,
-    options: { delayMs?: number } = {},
+    options: { delayMs?: number; requestId?: string } = {},
   ): Promise<Job> {
     const def = JOBS[name];
     const data = def.payload.parse(payload) as TJobPayload<N>;
@@ -73,7 +75,12 @@ export class JobsClient {
     const delay = options.delayMs ?? def.options.delay;
     return whenQueueAvailable(this.connection, async () => {
       if (jobId !== undefined) await this.removeFailed(def.queue, [jobId]);
-      return this.queue(def.queue).add(name, data, { ...def.options, ...RETENTION, jobId, delay });
+      return this.queue(def.queue).add(name, withRequestId(data, options.requestId), {
+        ...def.options,
+        ...RETENTION,
+        jobId,
+        delay,
+      });
     });
   }
 
@@ -99,7 +106,7 @@ export class JobsClient {
     const jobIdOf = "jobId" in def ? (def.jobId as (p: TJobPayload<N>) => string) : undefined;
     const jobs = payloads.map((p) => {
       const data = def.payload.parse(p) as TJobPayload<N>;
-      return { name, data, opts: { ...def.options, ...RETENTION, jobId: jobIdOf?.(data) } };
+      return { name, data: withRequestId(data), opts: { ...def.options, ...RETENTION, jobId: jobIdOf?.(data) } };
     });
     await whenQueueAvailable(this.connection, async () => {
       await this.removeFailed(
@@ -130,6 +137,11 @@ export class JobsClient {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     await this.connection.quit().catch(() => undefined);
   }
+}
+
+/** Job data: the validated payload plus the id of the request that queued it, if any. */
+function withRequestId<T extends object>(data: T, requestId = currentRequestId()): T {
+  return requestId ? { ...data, [REQUEST_ID_FIELD]: requestId } : data;
 }
 
 function toFailedInfo(queue: TQueueName, job: Job): FailedJobInfo {

@@ -4,3 +4,4 @@ export * from "./moto";
 export * from "./fake-github";
 export * from "./smtp";
 export * from "./fake-datacite";
+export * from "./sentry";

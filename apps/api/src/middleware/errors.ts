@@ -35,6 +35,10 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
   }
   const requestId = String(req.id ?? "");
   req.log?.error({ err }, "unhandled error");
-  Sentry.captureException(err, { tags: { requestId } });
+  // The request id ties the event to the request's log line; the event is scrubbed of secrets (instrument.ts).
+  Sentry.captureException(err, {
+    tags: { request_id: requestId, method: req.method },
+    user: req.user ? { id: String(req.user.id) } : undefined,
+  });
   res.status(500).json({ detail: "A server error occurred.", request_id: requestId });
 }

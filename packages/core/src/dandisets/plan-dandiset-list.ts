@@ -1,4 +1,5 @@
 import { Prisma } from "@dandi/db";
+import { readableDandisetSql } from "../policies";
 import { buildSearchFilter, resolveSearchWords, tokenWords, type TResolvedWord } from "../search/build-search-filter";
 import { parseSearchQuery } from "../search/parse-search-query";
 import type { ListDandisetsOptions } from "./list-dandisets";
@@ -17,10 +18,8 @@ function buildListQuery(options: ListDandisetsOptions, words: ReadonlyMap<string
   if (options.mine) where.push(Prisma.sql`d.id IN (SELECT dandiset_id FROM dandiset_owners WHERE user_id = ${userId})`);
   if (!options.embargoed) {
     where.push(Prisma.sql`d.embargo_status = 'OPEN'`);
-  } else if (!(options.user?.isSuperuser && options.user.isActive)) {
-    where.push(
-      Prisma.sql`(d.embargo_status = 'OPEN' OR d.id IN (SELECT dandiset_id FROM dandiset_owners WHERE user_id = ${userId}))`,
-    );
+  } else {
+    where.push(readableDandisetSql(options.user));
   }
   if (!options.draft)
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM versions pv WHERE pv.dandiset_id = d.id AND pv.version <> 'draft')`);

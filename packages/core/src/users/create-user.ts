@@ -1,5 +1,6 @@
 import type { Db, User, UserStatus } from "@dandi/db";
 import { ApiError } from "../errors";
+import { makeUsername } from "./make-username";
 
 export interface CreateUserOptions {
   email: string;
@@ -12,8 +13,10 @@ export interface CreateUserOptions {
 }
 
 /**
- * Creates a local (non-GitHub) user whose username is the e-mail, as DANDI's
- * management commands do. Superusers are staff too. A taken e-mail is a 400.
+ * Creates a local (non-GitHub) user, as DANDI's management commands do, but
+ * with a username made from the e-mail (`makeUsername`) rather than the e-mail
+ * itself, which would reach visitors in owner lists. Superusers are staff too.
+ * A taken e-mail is a 400.
  */
 export async function createUser(db: Db, options: CreateUserOptions): Promise<User> {
   const email = options.email.trim().toLowerCase();
@@ -24,7 +27,7 @@ export async function createUser(db: Db, options: CreateUserOptions): Promise<Us
   return db.user.create({
     data: {
       email,
-      username: email,
+      username: await makeUsername(db, email),
       firstName: options.firstName ?? "",
       lastName: options.lastName ?? "",
       status: options.status,

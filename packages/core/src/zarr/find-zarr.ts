@@ -1,6 +1,6 @@
 import { Prisma, type Db, type ZarrArchive } from "@dandi/db";
 import { ApiError } from "../errors";
-import { canReadDandiset, type Actor } from "../policies";
+import { assertCanReadDandiset, type Actor } from "../policies";
 
 /** A zarr archive with what its routes decide on: the dandiset's embargo status and owners. */
 export interface TZarrRecord extends ZarrArchive {
@@ -34,7 +34,7 @@ export async function findZarr(
   const row = zarr[0];
   if (!row) throw ApiError.notFound();
   const record = toZarrRecord(row);
-  if (!canReadDandiset(actor, { embargoStatus: record.embargoStatus }, record.ownerIds)) throw ApiError.notFound();
+  assertCanReadDandiset(actor, record, record.ownerIds, "hide");
   return record;
 }
 

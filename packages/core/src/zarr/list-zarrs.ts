@@ -1,5 +1,5 @@
 import { Prisma, type Db } from "@dandi/db";
-import { isAdmin, type Actor } from "../policies";
+import { readableDandisetSql, type Actor } from "../policies";
 import { toZarrRecord, type TZarrRecord, type ZarrRowWithDandiset } from "./find-zarr";
 
 export interface ListZarrsOptions {
@@ -16,11 +16,7 @@ export async function listZarrs(db: Db, options: ListZarrsOptions): Promise<{ co
   const filters: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (options.dandisetId !== undefined) filters.push(Prisma.sql`z.dandiset_id = ${options.dandisetId}`);
   if (options.name !== undefined) filters.push(Prisma.sql`z.name = ${options.name}`);
-  if (!isAdmin(actor)) {
-    const userId = actor?.isActive ? actor.id : null;
-    filters.push(Prisma.sql`(d.embargo_status = 'OPEN' OR EXISTS (
-      SELECT 1 FROM dandiset_owners o WHERE o.dandiset_id = d.id AND o.user_id = ${userId}))`);
-  }
+  filters.push(readableDandisetSql(actor));
   const where = Prisma.join(filters, " AND ");
   const [countRows, rows] = await Promise.all([
     db.$queryRaw<{ count: bigint }[]>`

@@ -1,4 +1,4 @@
-import { SchemaCatalog, createDandiset } from "@dandi/core";
+import { SchemaCatalog, createDandiset, makeUsername } from "@dandi/core";
 import type { User } from "@dandi/db";
 import type { ManageCommand, ManageContext } from "./manage-command";
 import { DEMO_DANDISETS } from "./demo-dandisets";
@@ -11,7 +11,13 @@ async function ensureDemoUser({ prisma, print }: ManageContext): Promise<User> {
   if (existing) return existing;
   print(`Creating demo user ${DEMO_EMAIL}`);
   return prisma.user.create({
-    data: { email: DEMO_EMAIL, username: DEMO_EMAIL, firstName: "Demo", lastName: "User", status: "APPROVED" },
+    data: {
+      email: DEMO_EMAIL,
+      username: await makeUsername(prisma, DEMO_EMAIL),
+      firstName: "Demo",
+      lastName: "User",
+      status: "APPROVED",
+    },
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import { ApiError, canReadDandiset, findAssetVersion, type TAssetVersion } from "@dandi/core";
+import { ApiError, assertCanReadDandiset, findAssetVersion, type TAssetVersion } from "@dandi/core";
 
 const DANDISET_ID_RE = /^\d{6}$/;
 const VERSION_RE = /^(0\.\d{6}\.\d{4}|draft)$/;
@@ -13,15 +13,13 @@ export function readAssetId(req: Request): string {
 }
 
 /**
- * The version of a nested asset route, behind DANDI's embargo gate: a non-OPEN
- * dandiset answers 401 to anonymous users and 403 to non-owners.
+ * The version of a nested asset route, behind the read policy: a dandiset that
+ * is not OPEN answers 401 to anonymous users and 403 to non-owners.
  */
 export async function loadVersion(req: Request): Promise<TAssetVersion> {
   const { dandisetId, version } = req.params as Record<string, string>;
   if (!DANDISET_ID_RE.test(dandisetId ?? "") || !VERSION_RE.test(version ?? "")) throw ApiError.notFound();
   const found = await findAssetVersion(req.deps.prisma, Number(dandisetId), version!);
-  if (!canReadDandiset(req.user, { embargoStatus: found.embargoStatus }, found.ownerIds)) {
-    throw req.user ? ApiError.forbidden() : ApiError.unauthenticated();
-  }
+  assertCanReadDandiset(req.user, found, found.ownerIds);
   return found;
 }

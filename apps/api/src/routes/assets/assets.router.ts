@@ -1,5 +1,5 @@
 import { Router, type Request } from "express";
-import { ApiError, canReadEmbargoedAsset, countAssetDownloads, findAsset, isAssetEmbargoed } from "@dandi/core";
+import { ApiError, canReadAsset, countAssetDownloads, findAsset, isAssetEmbargoed } from "@dandi/core";
 import { registry } from "../../openapi";
 import { readAssetId } from "./asset-params";
 import { sendAssetDownload, ZDownloadQuerySchema } from "./asset-download";
@@ -32,14 +32,14 @@ registry.registerPath({
 });
 
 /**
- * The asset of a top-level route behind DANDI's embargo gate: an embargoed blob
- * (or a zarr of a dandiset that is not OPEN) needs a signed-in superuser or owner of a dandiset that contains the asset.
+ * The asset of a top-level route behind the read policy (`canReadAsset`): it
+ * must belong to a dandiset the caller may read; refused, anonymous callers get
+ * 401 and others 403, as DANDI's embargo gate.
  */
 async function loadAsset(req: Request) {
-  const { asset, ownerIds } = await findAsset(req.deps.prisma, readAssetId(req));
-  if (isAssetEmbargoed(asset)) {
-    if (!req.user) throw ApiError.unauthenticated();
-    if (!canReadEmbargoedAsset(req.user, ownerIds)) throw ApiError.forbidden();
+  const { asset, containing } = await findAsset(req.deps.prisma, readAssetId(req));
+  if (!canReadAsset(req.user, { embargoed: isAssetEmbargoed(asset) }, containing)) {
+    throw req.user ? ApiError.forbidden() : ApiError.unauthenticated();
   }
   return asset;
 }

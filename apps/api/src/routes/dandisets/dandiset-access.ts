@@ -1,5 +1,11 @@
 import type { Request } from "express";
-import { ApiError, findDandisetWithOwners, isOwner, type TDandisetWithOwners } from "@dandi/core";
+import {
+  ApiError,
+  assertCanReadDandiset,
+  findDandisetWithOwners,
+  isOwner,
+  type TDandisetWithOwners,
+} from "@dandi/core";
 
 export type { TDandisetWithOwners };
 
@@ -15,12 +21,13 @@ export async function findDandiset(req: Request): Promise<TDandisetWithOwners> {
 }
 
 /**
- * DANDI's embargo gate (dandi-api.md §5): a non-OPEN dandiset needs an owner
- * (or superuser); anonymous callers get 401, others 403.
+ * The dandiset of the URL behind the read policy (`canReadDandiset`, DANDI's
+ * embargo gate, dandi-api.md §5): one that is not OPEN needs an owner (or
+ * superuser); anonymous callers get 401, others 403.
  */
 export async function findReadableDandiset(req: Request): Promise<TDandisetWithOwners> {
   const dandiset = await findDandiset(req);
-  if (dandiset.embargoStatus !== "OPEN") requireOwner(req, dandiset);
+  assertCanReadDandiset(req.user, dandiset, dandiset.ownerIds);
   return dandiset;
 }
 

@@ -84,7 +84,10 @@ export function presentDandisetDetail(d: TDandisetView, activeUploads: number) {
   };
 }
 
-/** An owner: GitHub login and name when known; e-mail only for signed-in callers. */
+/**
+ * An owner: GitHub login and name when known; the e-mail only for the
+ * dandiset's owners and admins (DANDI shows it to any signed-in caller).
+ */
 export function presentOwner(user: User, showEmail: boolean) {
   return {
     username: user.githubLogin ?? user.username,

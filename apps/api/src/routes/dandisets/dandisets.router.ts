@@ -113,7 +113,12 @@ async function ownersOf(req: Request, dandisetId: number) {
     include: { user: true },
     orderBy: [{ user: { dateJoined: "asc" } }, { userId: "asc" }],
   });
-  return owners.map((o) => presentOwner(o.user, !!req.user));
+  // E-mail addresses go to the dandiset's owners and admins only, never to visitors.
+  const showEmail = isOwner(
+    req.user,
+    owners.map((o) => o.userId),
+  );
+  return owners.map((o) => presentOwner(o.user, showEmail));
 }
 
 /** DRF ListSerializer errors: one entry per item, {} for the valid ones. */

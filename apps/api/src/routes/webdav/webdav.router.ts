@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { ApiError, findAssetVersion, isOwner, listAtPath } from "@dandi/core";
+import { ApiError, assertCanReadDandiset, findAssetVersion, listAtPath } from "@dandi/core";
 import { registry } from "../../openapi";
 import { buildPage, readPageParams } from "../../lib/pagination";
 import { parseOrThrow, parseQueryBoolean } from "../../lib/validate";
@@ -26,7 +26,7 @@ registry.registerPath({
   request: { query: ZAtPathQuerySchema },
   responses: {
     200: { description: 'Paginated [{"type": "asset"|"folder", "resource": ...}]' },
-    403: { description: "Embargoed dandiset and the caller is not an owner" },
+    403: { description: "Embargoed or unembargoing dandiset and the caller is not an owner" },
     404: { description: "Unknown dandiset or version; Folder or asset not found at X; Folder not found at X" },
   },
 });
@@ -48,10 +48,9 @@ export function webdavRouter(): Router {
     const dandisetId = Number(query.dandiset_id);
     if (dandisetId < 0 || dandisetId > MAX_DANDISET_ID) throw ApiError.notFound();
     const version = await findAssetVersion(req.deps.prisma, dandisetId, query.version_id);
-    // Only EMBARGOED is gated here (not UNEMBARGOING), and anonymous callers get 403 too, as DANDI.
-    if (version.embargoStatus === "EMBARGOED" && !isOwner(req.user, version.ownerIds)) {
-      throw ApiError.forbidden();
-    }
+    // The read policy: EMBARGOED and UNEMBARGOING alike (DANDI gates only EMBARGOED here,
+    // leaking an unembargoing dandiset's assets); anonymous callers get 403 too, as DANDI.
+    assertCanReadDandiset(req.user, version, version.ownerIds, "forbidden");
     const page = readPageParams(req);
     const { count, entries } = await listAtPath(req.deps.prisma, {
       versionId: version.id,

@@ -210,7 +210,7 @@ describe("GET /api/webdav/assets/atpath/", () => {
     expect((await atpath(ds, { metadata: "2" }).expect(400)).body).toEqual({ metadata: ["Must be a valid boolean."] });
   });
 
-  it("keeps embargoed dandisets to owners and admins (403 otherwise, anonymous included)", async () => {
+  it("keeps embargoed and unembargoing dandisets to owners and admins (403 otherwise, anonymous included)", async () => {
     const ds = await draftWith(["secret.txt"], { embargoStatus: "EMBARGOED" });
     expect((await atpath(ds, { children: true }).expect(403)).body).toEqual({
       detail: "You do not have permission to perform this action.",
@@ -221,9 +221,12 @@ describe("GET /api/webdav/assets/atpath/", () => {
       "asset:secret.txt",
     ]);
     await atpath(ds, { path: "secret.txt" }, auth(admin)).expect(200);
-    // DANDI gates only EMBARGOED here: an UNEMBARGOING dandiset is about to be public.
+    // DANDI gates only EMBARGOED here; an UNEMBARGOING dandiset's data is still embargoed, so it stays private.
     await prisma.dandiset.update({ where: { id: ds.dandiset.id }, data: { embargoStatus: "UNEMBARGOING" } });
-    await atpath(ds, { children: true }).expect(200);
+    await atpath(ds, { children: true }).expect(403);
+    await atpath(ds, { path: "secret.txt", metadata: true }, auth(other)).expect(403);
+    await atpath(ds, { path: "secret.txt" }, auth(owner)).expect(200);
+    await atpath(ds, { children: true }, auth(admin)).expect(200);
   });
 
   it("redirects the slash-less URL with its query string, as APPEND_SLASH", async () => {
