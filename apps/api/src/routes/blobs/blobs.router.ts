@@ -1,7 +1,8 @@
 import { Router } from "express";
 import { z } from "zod";
 import { findBlobByDigest } from "@dandi/core";
-import { registry } from "../../openapi";
+import { json, jsonBody, OPTIONAL_AUTH, registry } from "../../openapi";
+import { ZAssetBlobSchema } from "./blobs.schemas";
 import { parseOrThrow } from "../../lib/validate";
 import { presentAssetBlob } from "./blobs.presenter";
 
@@ -11,9 +12,11 @@ registry.registerPath({
   method: "post",
   path: "/api/blobs/digest/",
   summary: "Find an existing blob by dandi:dandi-etag or dandi:sha2-256",
-  request: { body: { content: { "application/json": { schema: ZBlobDigestBody } } } },
+  // DANDI opens the blob lookup to everyone (it only reads).
+  security: OPTIONAL_AUTH,
+  request: { body: jsonBody(ZBlobDigestBody) },
   responses: {
-    200: { description: "The blob: {blob_id, etag, sha256, size}" },
+    200: json("The blob: {blob_id, etag, sha256, size}", ZAssetBlobSchema),
     400: { description: "Unsupported digest algorithm" },
     404: { description: "No such blob, or not readable by the caller" },
   },

@@ -1,7 +1,8 @@
 import { Router } from "express";
 import { z } from "zod";
 import { ApiError, completeUpload, initializeUpload, validateUpload } from "@dandi/core";
-import { registry } from "../../openapi";
+import { json, jsonBody, registry } from "../../openapi";
+import { ZAssetBlobSchema } from "../blobs/blobs.schemas";
 import { drainAfterCommit } from "../../lib/drain-after-commit";
 import { parseOrThrow } from "../../lib/validate";
 import { presentAssetBlob } from "../blobs/blobs.presenter";
@@ -42,13 +43,18 @@ export const ZCompleteUploadBody = z.object({
 
 const UploadParams = z.object({ uploadId: z.uuid() });
 
+const ZInitializedUploadSchema = z.object({
+  upload_id: z.string(),
+  parts: z.array(z.object({ part_number: z.number().int(), size: z.number().int(), upload_url: z.string() })),
+});
+
 registry.registerPath({
   method: "post",
   path: "/api/uploads/initialize/",
   summary: "Start a multipart upload of a blob (or learn that it already exists)",
-  request: { body: { content: { "application/json": { schema: ZInitializeUploadBody } } } },
+  request: { body: jsonBody(ZInitializeUploadBody) },
   responses: {
-    200: { description: "{upload_id, parts: [{part_number, size, upload_url}]}" },
+    200: json("{upload_id, parts: [{part_number, size, upload_url}]}", ZInitializedUploadSchema),
     409: { description: "Blob already exists; the Location header holds its blob_id" },
   },
 });
@@ -56,8 +62,11 @@ registry.registerPath({
   method: "post",
   path: "/api/uploads/{uploadId}/complete/",
   summary: "The CompleteMultipartUpload body and the presigned URL to POST it to",
-  request: { params: UploadParams, body: { content: { "application/json": { schema: ZCompleteUploadBody } } } },
-  responses: { 200: { description: "{complete_url, body}" }, 404: { description: "Unknown upload" } },
+  request: { params: UploadParams, body: jsonBody(ZCompleteUploadBody) },
+  responses: {
+    200: json("{complete_url, body}", z.object({ complete_url: z.string(), body: z.string() })),
+    404: { description: "Unknown upload" },
+  },
 });
 registry.registerPath({
   method: "post",
@@ -65,7 +74,7 @@ registry.registerPath({
   summary: "Check the completed object and mint its AssetBlob",
   request: { params: UploadParams },
   responses: {
-    200: { description: "{blob_id, etag, sha256, size}" },
+    200: json("{blob_id, etag, sha256, size}", ZAssetBlobSchema),
     400: { description: "Object missing, or its size or ETag differs" },
     404: { description: "Unknown upload" },
   },

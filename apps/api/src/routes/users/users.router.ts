@@ -1,7 +1,8 @@
 import { Router } from "express";
 import { z } from "zod";
 import { ApiError, canListUsers, canSearchUsers, listUserLogins, searchUsers } from "@dandi/core";
-import { registry } from "../../openapi";
+import { json, REQUIRED_AUTH, registry } from "../../openapi";
+import { ZUserSchema } from "./users.schemas";
 import { parseQueryBoolean } from "../../lib/validate";
 import { presentUser } from "./users.presenter";
 
@@ -12,15 +13,17 @@ registry.registerPath({
   method: "get",
   path: "/api/users/me/",
   summary: "The authenticated user",
-  responses: { 200: { description: "User" }, 401: { description: "Not authenticated" } },
+  security: REQUIRED_AUTH,
+  responses: { 200: json("User", ZUserSchema), 401: { description: "Not authenticated" } },
 });
 registry.registerPath({
   method: "get",
   path: "/api/users/search/",
   summary: "Search approved users (at most 10)",
+  security: REQUIRED_AUTH,
   request: { query: ZUserSearchQuery },
   responses: {
-    200: { description: "Users" },
+    200: json("Users", z.array(ZUserSchema)),
     401: { description: "Not authenticated" },
     403: { description: "Not approved" },
   },
@@ -29,9 +32,10 @@ registry.registerPath({
   method: "get",
   path: "/api/users/",
   summary: "Logins of every user (staff only)",
+  security: REQUIRED_AUTH,
   request: { query: ZUserListQuery },
   responses: {
-    200: { description: "Logins" },
+    200: json("Logins", z.array(z.string())),
     401: { description: "Not authenticated" },
     403: { description: "Not staff" },
   },
