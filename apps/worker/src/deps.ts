@@ -1,7 +1,8 @@
-import { pino, type Logger } from "pino";
+import type { Logger } from "pino";
 import { createPrisma, type PrismaClient } from "@dandi/db";
 import {
   createAccessLogSource,
+  createLogger,
   createMailer,
   createStorage,
   type AccessLogSource,
@@ -34,7 +35,8 @@ export async function buildWorkerDeps(
   config: TConfig,
   overrides: Partial<Omit<WorkerDeps, "schemas">> & { schemas?: SchemaCatalog } = {},
 ): Promise<WorkerDeps> {
-  const logger = overrides.logger ?? pino({ level: config.LOG_LEVEL });
+  // JSON lines on stdout, without credentials or URL signatures (createLogger).
+  const logger = overrides.logger ?? createLogger({ config, base: { process: "worker" } });
   let schemas: Promise<SchemaCatalog> | undefined = overrides.schemas && Promise.resolve(overrides.schemas);
   return {
     config,

@@ -1,6 +1,7 @@
 import { loadConfigOrExit } from "@dandi/core";
 import { buildWorkerDeps } from "./deps";
 import { startWorker } from "./start-worker";
+import { flushSentry, initSentry } from "./instrument";
 
 /**
  * The worker process. WORKER_QUEUES chooses the queues (Procfile: `worker` =
@@ -9,6 +10,7 @@ import { startWorker } from "./start-worker";
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  initSentry(config);
   const deps = await buildWorkerDeps(config);
   const running = await startWorker(deps, { queues: config.WORKER_QUEUES, concurrency: config.WORKER_CONCURRENCY });
   let stopping = false;
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
     await running.close();
     await deps.jobs.close();
     await deps.prisma.$disconnect();
+    await flushSentry();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -1,9 +1,18 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
-import { jobsOfQueue, parsePayload, redisOptionsFromUrl, type TJobName, type TQueueName } from "@dandi/jobs";
+import {
+  jobsOfQueue,
+  parsePayload,
+  redisOptionsFromUrl,
+  runWithRequestId,
+  splitJobData,
+  type TJobName,
+  type TQueueName,
+} from "@dandi/jobs";
 import type { WorkerDeps } from "./deps";
 import { loadHandler } from "./handlers";
 import type { THandler } from "./handlers/handler";
 import { upsertSchedules } from "./schedules";
+import { reportJobFailure } from "./report-job-failure";
 
 export interface StartWorkerOptions {
   queues: TQueueName[];
@@ -33,12 +42,7 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions)
       stalledInterval: options.stalledIntervalMs ?? 30_000,
       maxStalledCount: 3,
     });
-    worker.on("failed", (job, err) =>
-      deps.logger.warn(
-        { queue, job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message },
-        "job failed",
-      ),
-    );
+    worker.on("failed", (job, err) => void reportJobFailure(deps, queue, job, err));
     worker.on("error", (err) => deps.logger.error({ queue, err }, "worker error"));
     return worker;
   });
@@ -56,16 +60,19 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions)
 async function runJob(job: Job, queue: TQueueName, deps: WorkerDeps) {
   const name = job.name as TJobName;
   if (!jobsOfQueue(queue).includes(name)) throw new UnrecoverableError(`unknown job ${job.name} on queue ${queue}`);
+  const { payload: data, requestId } = splitJobData(job.data);
   let payload;
   try {
-    payload = parsePayload(name, job.data);
+    payload = parsePayload(name, data);
   } catch (err) {
     throw new UnrecoverableError(`invalid payload: ${(err as Error).message}`);
   }
   const handler = (await loadHandler(name)) as THandler<typeof name>;
   const started = Date.now();
-  const result = await handler(payload as never, deps);
-  deps.logger.info({ job: name, id: job.id, status: result.status, ms: Date.now() - started }, "job done");
+  // The job's log lines carry the id of the request that queued it, and so do the jobs it queues.
+  const logger = deps.logger.child({ queue, job: name, job_id: job.id, req_id: requestId });
+  const result = await runWithRequestId(requestId, () => handler(payload as never, { ...deps, logger }));
+  logger.info({ status: result.status, ms: Date.now() - started }, "job done");
   // A "failed" result is final: retrying cannot help, but admins must see it among the failed jobs.
   if (result.status === "failed") throw new UnrecoverableError(JSON.stringify(result.detail ?? "failed"));
   return result;
