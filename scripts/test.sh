@@ -43,6 +43,11 @@ if [ -d tests/cli ]; then
   # The venv's bin holds moto_server and dandi; the suite starts the API itself.
   step test:dandi-cli env PATH="$VENV/bin:$PATH" "$VENV/bin/python" -m pytest tests/cli
 fi
+# The operator guide's own scripts (deploy/), run as the guide says against local stand-ins.
+if [ -d tests/ops ]; then
+  ensure_venv "moto=moto[server]" "pytest=pytest" "awscli=awscli"
+  step test:ops env PATH="$VENV/bin:$PATH" "$VENV/bin/python" -m pytest tests/ops
+fi
 # Browser end-to-end suites: every package with a test:e2e script (turbo builds it first).
 if grep -qs '"test:e2e"' apps/*/package.json packages/*/package.json; then
   step test:e2e pnpm exec turbo run test:e2e --concurrency=1 --continue --output-logs=full --log-order=stream
