@@ -24,7 +24,8 @@ export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, process.cwd(), "VITE_");
   const apiUrl = (env.VITE_API_URL || "http://localhost:8000").replace(/\/+$/, "");
   return {
-    plugins: [vue(), netlifyServerInfo(apiUrl)],
+    // VITE_API_URL=/ (the API on the app's own origin): the proxy in front serves /server-info.
+    plugins: [vue(), ...(env.VITE_API_URL === "/" ? [] : [netlifyServerInfo(apiUrl)])],
     server: { port: 8085 },
     preview: { port: 8085 },
     build: { target: "es2022" },

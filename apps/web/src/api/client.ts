@@ -8,8 +8,15 @@
 
 const DEFAULT_API_URL = "http://localhost:8000";
 
-/** Origin of the API server, without a trailing slash and without `/api`. */
-export const API_URL = (import.meta.env.VITE_API_URL || DEFAULT_API_URL).replace(/\/+$/, "");
+/**
+ * Origin of the API server, without a trailing slash and without `/api`. `VITE_API_URL=/`
+ * means the API answers on the web app's own origin (one server behind a proxy, as in
+ * deploy/single-server), so one build serves any host name.
+ */
+export const API_URL =
+  import.meta.env.VITE_API_URL === "/"
+    ? window.location.origin
+    : (import.meta.env.VITE_API_URL || DEFAULT_API_URL).replace(/\/+$/, "");
 
 /** Header name the API's CSRF check looks for on cookie-authenticated writes (also allowed by its CORS). */
 const CSRF_HEADER = "X-CSRF-Token";
