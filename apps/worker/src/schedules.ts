@@ -12,6 +12,7 @@ function scheduleTable(deps: WorkerDeps): [TJobName, number][] {
     ["foldSearchBitmaps", 30_000],
     ["sweepExpiredUploads", HOUR],
     ["sweepOrphanedBlobs", 24 * HOUR],
+    ["reconcileStorage", 24 * HOUR],
     ["sweepAccessLogs", HOUR / 4],
     ["sweepEmbargoes", 24 * HOUR],
     ["sendPendingUsersDigest", 24 * HOUR],
@@ -45,4 +46,19 @@ export async function upsertSchedules(deps: WorkerDeps, queues: TQueueName[]): P
   } catch (err) {
     deps.logger.warn({ err: (err as Error).message }, "initial statistics not queued; the 6-hourly sweep will do it");
   }
+}
+
+/**
+ * The schedules live in Redis: a Redis that comes back empty (no persistence, a failover) would
+ * run no sweep, not even the outbox drain, until the next deploy. This registers them again
+ * every `everyMs` (idempotent and cheap); a failure while Redis is away is logged and retried.
+ */
+export function keepSchedulesRegistered(deps: WorkerDeps, queues: TQueueName[], everyMs = 30_000): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    upsertSchedules(deps, queues).catch((err: unknown) =>
+      deps.logger.warn({ err: (err as Error).message }, "schedules not registered again (Redis unavailable?)"),
+    );
+  }, everyMs);
+  timer.unref();
+  return timer;
 }

@@ -11,7 +11,7 @@ import {
 import type { WorkerDeps } from "./deps";
 import { loadHandler } from "./handlers";
 import type { THandler } from "./handlers/handler";
-import { upsertSchedules } from "./schedules";
+import { keepSchedulesRegistered, upsertSchedules } from "./schedules";
 import { reportJobFailure } from "./report-job-failure";
 
 export interface StartWorkerOptions {
@@ -56,10 +56,12 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions)
     },
   };
 }
+  const refresh = (options.schedules ?? true) && keepSchedulesRegistered(deps, options.queues);
 
 async function runJob(job: Job, queue: TQueueName, deps: WorkerDeps) {
   const name = job.name as TJobName;
   if (!jobsOfQueue(queue).includes(name)) throw new UnrecoverableError(`unknown job ${job.name} on queue ${queue}`);
+      if (refresh) clearInterval(refresh);
   const { payload: data, requestId } = splitJobData(job.data);
   let payload;
   try {
