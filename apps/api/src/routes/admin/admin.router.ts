@@ -9,7 +9,8 @@ import {
   canViewAdmin,
   changeUserStatus,
 } from "@dandi/core";
-import { registry } from "../../openapi";
+import { json, jsonBody, pageOf, REQUIRED_AUTH, registry, ZJson, ZTimestamp } from "../../openapi";
+import { ZAdminUserSchema } from "../users/users.schemas";
 import { parseOrThrow } from "../../lib/validate";
 import { buildPage, readPageParams } from "../../lib/pagination";
 import { presentAdminUser, presentAuditRecord } from "./admin-users.presenter";
@@ -32,9 +33,10 @@ registry.registerPath({
   method: "get",
   path: "/api/admin/users/",
   summary: "Users, for review (staff read, superusers act)",
+  security: REQUIRED_AUTH,
   request: { query: ZUsersQuery },
   responses: {
-    200: { description: "Paginated users" },
+    200: json("Paginated users", pageOf(ZAdminUserSchema)),
     401: { description: "Anonymous" },
     403: { description: "Not staff" },
   },
@@ -46,10 +48,10 @@ for (const action of ["approve", "reject"] as const) {
     summary: action === "approve" ? "Approves a user" : "Rejects a user (reason required)",
     request: {
       params: ZUsernameParams,
-      ...(action === "reject" ? { body: { content: { "application/json": { schema: ZRejectBody } } } } : {}),
+      ...(action === "reject" ? { body: jsonBody(ZRejectBody) } : {}),
     },
     responses: {
-      200: { description: "The user" },
+      200: json("The user", ZAdminUserSchema),
       403: { description: "Not a superuser" },
       404: { description: "No such user" },
     },
@@ -59,8 +61,27 @@ registry.registerPath({
   method: "get",
   path: "/api/admin/audit/",
   summary: "Audit records, newest first",
+  security: REQUIRED_AUTH,
   request: { query: ZAuditQuery },
-  responses: { 200: { description: "Paginated audit records" } },
+  responses: {
+    200: json(
+      "Paginated audit records",
+      pageOf(
+        z.object({
+          id: z.number().int(),
+          dandiset_id: z.number().int(),
+          timestamp: ZTimestamp,
+          username: z.string(),
+          user_email: z.string(),
+          user_fullname: z.string(),
+          record_type: z.string(),
+          details: ZJson,
+          admin: z.boolean(),
+          description: z.string(),
+        }),
+      ),
+    ),
+  },
 });
 
 function requireStaff(req: Request): void {

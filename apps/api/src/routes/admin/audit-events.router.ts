@@ -1,7 +1,7 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
 import { ApiError, canViewAdmin } from "@dandi/core";
-import { registry } from "../../openapi";
+import { json, REQUIRED_AUTH, registry, ZJsonObject } from "../../openapi";
 import { parseOrThrow, parseQueryBoolean } from "../../lib/validate";
 import { absoluteRequestUrl } from "../../lib/request-url";
 import { MAX_PAGE_SIZE } from "../../lib/pagination";
@@ -20,8 +20,27 @@ registry.registerPath({
   method: "get",
   path: "/api/audit/events/asset",
   summary: "Asset audit events (staff), cursor-paginated",
+  security: REQUIRED_AUTH,
   request: { query: ZAuditEventsQuery },
-  responses: { 200: { description: "{next, previous, results}" }, 403: { description: "Not staff" } },
+  responses: {
+    200: json(
+      "{next, previous, results}",
+      z.object({
+        next: z.string().nullable(),
+        previous: z.string().nullable(),
+        results: z.array(
+          z.object({
+            id: z.number().int(),
+            dandiset_id: z.number().int(),
+            timestamp: z.string(),
+            record_type: z.string(),
+            details: ZJsonObject,
+          }),
+        ),
+      }),
+    ),
+    403: { description: "Not staff" },
+  },
 });
 
 function decodeCursor(raw: string | undefined): TAuditCursor | undefined {

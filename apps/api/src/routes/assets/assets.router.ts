@@ -1,6 +1,8 @@
 import { Router, type Request } from "express";
 import { ApiError, canReadAsset, countAssetDownloads, findAsset, isAssetEmbargoed } from "@dandi/core";
-import { registry } from "../../openapi";
+import { z } from "zod";
+import { json, registry, ZJsonObject } from "../../openapi";
+import { DOWNLOAD_RESPONSES, ZAssetDetailSchema } from "./assets.schemas";
 import { readAssetId } from "./asset-params";
 import { sendAssetDownload, ZDownloadQuerySchema } from "./asset-download";
 import { presentAssetDetail, presentFullMetadata } from "./assets.presenter";
@@ -9,26 +11,26 @@ registry.registerPath({
   method: "get",
   path: "/api/assets/{asset_id}/",
   summary: "Full asset metadata",
-  responses: { 200: { description: "Metadata" } },
+  responses: { 200: json("The asset's full metadata", ZJsonObject) },
 });
 registry.registerPath({
   method: "get",
   path: "/api/assets/{asset_id}/info/",
   summary: "AssetDetail",
-  responses: { 200: { description: "AssetDetail" } },
+  responses: { 200: json("AssetDetail", ZAssetDetailSchema) },
 });
 registry.registerPath({
   method: "get",
   path: "/api/assets/{asset_id}/download/",
   summary: "302 to a presigned download URL",
   request: { query: ZDownloadQuerySchema },
-  responses: { 302: { description: "Redirect" } },
+  responses: DOWNLOAD_RESPONSES,
 });
 registry.registerPath({
   method: "get",
   path: "/api/assets/{asset_id}/downloads/",
   summary: "Download count of an asset (from S3 access logs)",
-  responses: { 200: { description: "{download_count}" } },
+  responses: { 200: json("Download count", z.object({ download_count: z.number().int() })) },
 });
 
 /**

@@ -14,7 +14,14 @@ import {
   updateAsset,
 } from "@dandi/core";
 import type { Request } from "express";
-import { registry } from "../../openapi";
+import { json, jsonBody, pageOf, registry, ZJsonObject } from "../../openapi";
+import {
+  DOWNLOAD_RESPONSES,
+  ZAssetDetailSchema,
+  ZAssetPageSchema,
+  ZAssetValidationSchema,
+  ZPathChildSchema,
+} from "./assets.schemas";
 import { buildLazyPage, buildPage, readPageParams } from "../../lib/pagination";
 import { parseOrThrow, parseQueryBoolean } from "../../lib/validate";
 import { loadVersion, readAssetId } from "./asset-params";
@@ -51,46 +58,73 @@ const ZPathsQuerySchema = z.object({
   page_size: z.string().optional(),
 });
 
+/** The body and answers of an asset write (POST adds, PUT replaces). */
+const ASSET_WRITE_DOC = {
+  request: { body: jsonBody(ZAssetWriteSchema) },
+  responses: {
+    200: json("AssetDetail", ZAssetDetailSchema),
+    405: { description: "Only the draft can be modified" },
+    409: { description: "An asset already exists at this path" },
+  },
+};
+
 registry.registerPath({
   method: "get",
   path: `${DOC_BASE}/`,
   summary: "List a version's assets (lazy pagination)",
   request: { query: ZAssetListQuerySchema },
-  responses: { 200: { description: "Assets" } },
+  responses: { 200: json("Assets (count on the first page only)", ZAssetPageSchema) },
 });
 registry.registerPath({
   method: "post",
   path: `${DOC_BASE}/`,
   summary: "Add an asset to the draft",
-  request: { body: { content: { "application/json": { schema: ZAssetWriteSchema } } } },
-  responses: { 200: { description: "AssetDetail" } },
+  ...ASSET_WRITE_DOC,
 });
 registry.registerPath({
   method: "get",
   path: `${DOC_BASE}/paths/`,
   summary: "Direct children of a folder",
   request: { query: ZPathsQuerySchema },
-  responses: { 200: { description: "Paths" }, 404: { description: "Specified path not found." } },
+  responses: { 200: json("Paths", pageOf(ZPathChildSchema)), 404: { description: "Specified path not found." } },
 });
-for (const [method, suffix, summary] of [
-  ["get", "", "Full asset metadata"],
-  ["put", "", "Change a draft asset (a new asset replaces it)"],
-  ["delete", "", "Remove an asset from the draft"],
-  ["get", "info/", "AssetDetail"],
-  ["get", "validation/", "Validation status and errors"],
-  ["get", "download/", "302 to a presigned download URL"],
-] as const) {
-  registry.registerPath({
-    method,
-    path: `${DOC_BASE}/{asset_id}/${suffix}`,
-    summary,
-    ...(method === "put"
-      ? { request: { body: { content: { "application/json": { schema: ZAssetWriteSchema } } } } }
-      : {}),
-    ...(suffix === "download/" ? { request: { query: ZDownloadQuerySchema } } : {}),
-    responses: { 200: { description: summary } },
-  });
-}
+registry.registerPath({
+  method: "get",
+  path: `${DOC_BASE}/{asset_id}/`,
+  summary: "Full asset metadata",
+  responses: { 200: json("The asset's full metadata", ZJsonObject) },
+});
+registry.registerPath({
+  method: "put",
+  path: `${DOC_BASE}/{asset_id}/`,
+  summary: "Change a draft asset (a new asset replaces it)",
+  ...ASSET_WRITE_DOC,
+});
+registry.registerPath({
+  method: "delete",
+  path: `${DOC_BASE}/{asset_id}/`,
+  summary: "Remove an asset from the draft",
+  responses: { 204: { description: "Removed" }, 405: { description: "Only the draft can be modified" } },
+});
+registry.registerPath({
+  method: "get",
+  path: `${DOC_BASE}/{asset_id}/info/`,
+  summary: "AssetDetail",
+  responses: { 200: json("AssetDetail", ZAssetDetailSchema) },
+});
+registry.registerPath({
+  method: "get",
+  path: `${DOC_BASE}/{asset_id}/validation/`,
+  summary: "Validation status and errors",
+  responses: { 200: json("Validation status and errors", ZAssetValidationSchema) },
+});
+registry.registerPath({
+  method: "get",
+  path: `${DOC_BASE}/{asset_id}/download/`,
+  summary: "302 to a presigned download URL",
+  request: { query: ZDownloadQuerySchema },
+  responses: DOWNLOAD_RESPONSES,
+});
 
 /** The version of a write route: owners only (403), drafts only (405), not while unembargoing (400). */
 async function loadWritableVersion(req: Request) {

@@ -1,14 +1,16 @@
 import { Router, type Request } from "express";
 import { ApiError, canUseApiKey, readApiKey, regenerateApiKey } from "@dandi/core";
 import type { User } from "@dandi/db";
-import { registry } from "../../openapi";
+import { z } from "zod";
+import { json, REQUIRED_AUTH, registry } from "../../openapi";
 
 registry.registerPath({
   method: "get",
   path: "/api/auth/token/",
   summary: "The caller's API key (only when the request authenticated with it: keys are stored hashed)",
+  security: REQUIRED_AUTH,
   responses: {
-    200: { description: "The key, as a JSON string" },
+    200: json("The key, as a JSON string", z.string()),
     401: { description: "Not authenticated" },
     403: { description: "Not approved" },
     404: { description: "No key, or a key that can only be regenerated" },
@@ -19,7 +21,7 @@ registry.registerPath({
   path: "/api/auth/token/",
   summary: "Replace the caller's API key with a new one",
   responses: {
-    200: { description: "The new key" },
+    200: json("The new key", z.string()),
     401: { description: "Not authenticated" },
     403: { description: "Not approved" },
   },

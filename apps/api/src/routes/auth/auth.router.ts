@@ -2,7 +2,8 @@ import { Router, type NextFunction, type Request, type Response } from "express"
 import { z } from "zod";
 import type { User } from "@dandi/db";
 import { ApiError, authenticateWithPassword } from "@dandi/core";
-import { registry } from "../../openapi";
+import { json, jsonBody, OPTIONAL_AUTH, registry } from "../../openapi";
+import { ZUserSchema } from "../users/users.schemas";
 import { parseOrThrow } from "../../lib/validate";
 import { endUserSession, startUserSession, withSession } from "../../middleware/session";
 import { assertSessionRequestAllowed } from "../../middleware/session-csrf";
@@ -24,15 +25,16 @@ registry.registerPath({
   method: "get",
   path: "/api/auth/providers/",
   summary: "Configured sign-in methods",
-  responses: { 200: { description: "{github, password}" } },
+  responses: { 200: json("{github, password}", z.object({ github: z.boolean(), password: z.boolean() })) },
 });
 registry.registerPath({
   method: "post",
   path: "/api/auth/login/",
   summary: "E-mail + password sign-in (starts a browser session)",
-  request: { body: { content: { "application/json": { schema: ZLoginBody } } } },
+  security: OPTIONAL_AUTH,
+  request: { body: jsonBody(ZLoginBody) },
   responses: {
-    200: { description: "The signed-in user" },
+    200: json("The signed-in user", ZUserSchema),
     400: { description: "Bad credentials" },
     429: { description: "Too many attempts" },
   },
@@ -41,6 +43,7 @@ registry.registerPath({
   method: "post",
   path: "/api/auth/logout/",
   summary: "Ends the browser session",
+  security: OPTIONAL_AUTH,
   responses: { 204: { description: "Signed out" } },
 });
 registry.registerPath({

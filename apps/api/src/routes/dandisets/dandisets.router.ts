@@ -13,7 +13,8 @@ import {
   isOwner,
   notifyOwnershipChange,
 } from "@dandi/core";
-import { registry } from "../../openapi";
+import { z } from "zod";
+import { json, jsonBody, pageOf, registry } from "../../openapi";
 import { buildPage, readPageParams } from "../../lib/pagination";
 import { parseOrThrow } from "../../lib/validate";
 import { readListDandisetsOptions, withSearchErrors } from "./list-options";
@@ -23,7 +24,13 @@ import {
   ZCreateDandisetBodySchema,
   ZCreateDandisetQuerySchema,
   ZListDandisetsQuerySchema,
+  ZDandisetDetailSchema,
+  ZDandisetListItemSchema,
+  ZOwnerSchema,
   ZOwnersBodySchema,
+  ZPageQuerySchema,
+  ZStarCountSchema,
+  ZUploadSchema,
 } from "./dandisets.schemas";
 import { parseEmbargoOptions } from "./embargo-options";
 
@@ -34,7 +41,7 @@ registry.registerPath({
   path: "/api/dandisets/",
   summary: "List dandisets",
   request: { query: ZListDandisetsQuerySchema },
-  responses: { 200: { description: "Paginated DandisetList items" } },
+  responses: { 200: json("Paginated DandisetList items", pageOf(ZDandisetListItemSchema)) },
 });
 registry.registerPath({
   method: "post",
@@ -42,15 +49,15 @@ registry.registerPath({
   summary: "Create a dandiset",
   request: {
     query: ZCreateDandisetQuerySchema,
-    body: { content: { "application/json": { schema: ZCreateDandisetBodySchema } } },
+    body: jsonBody(ZCreateDandisetBodySchema),
   },
-  responses: { 200: { description: "DandisetDetail" } },
+  responses: { 200: json("DandisetDetail", ZDandisetDetailSchema) },
 });
 registry.registerPath({
   method: "get",
   path: idParam,
   summary: "Get a dandiset",
-  responses: { 200: { description: "DandisetDetail" } },
+  responses: { 200: json("DandisetDetail", ZDandisetDetailSchema) },
 });
 registry.registerPath({
   method: "delete",
@@ -62,32 +69,33 @@ registry.registerPath({
   method: "get",
   path: `${idParam}users/`,
   summary: "Owners of a dandiset",
-  responses: { 200: { description: "Owners" } },
+  responses: { 200: json("Owners", z.array(ZOwnerSchema)) },
 });
 registry.registerPath({
   method: "put",
   path: `${idParam}users/`,
   summary: "Set the owners of a dandiset",
-  request: { body: { content: { "application/json": { schema: ZOwnersBodySchema } } } },
-  responses: { 200: { description: "Owners" } },
+  request: { body: jsonBody(ZOwnersBodySchema) },
+  responses: { 200: json("Owners", z.array(ZOwnerSchema)) },
 });
 registry.registerPath({
   method: "post",
   path: `${idParam}star/`,
   summary: "Star a dandiset",
-  responses: { 200: { description: "{count}" } },
+  responses: { 200: json("The star count", ZStarCountSchema) },
 });
 registry.registerPath({
   method: "delete",
   path: `${idParam}star/`,
   summary: "Unstar a dandiset",
-  responses: { 200: { description: "{count}" } },
+  responses: { 200: json("The star count", ZStarCountSchema) },
 });
 registry.registerPath({
   method: "get",
   path: `${idParam}uploads/`,
   summary: "Pending uploads of a dandiset",
-  responses: { 200: { description: "Paginated uploads" } },
+  request: { query: ZPageQuerySchema },
+  responses: { 200: json("Paginated uploads", pageOf(ZUploadSchema)) },
 });
 registry.registerPath({
   method: "delete",

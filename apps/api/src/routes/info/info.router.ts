@@ -1,7 +1,8 @@
 import { Router } from "express";
 import { z } from "zod";
 import { ApiError, SCHEMA_MODELS, type SchemaModel } from "@dandi/core";
-import { registry } from "../../openapi";
+import { json, registry, ZJsonObject } from "../../openapi";
+import { ZInfoSchema } from "./info.schemas";
 import { presentInfo } from "./info.presenter";
 
 const ZSchemaQuery = z.object({ model: z.string() });
@@ -10,20 +11,20 @@ registry.registerPath({
   method: "get",
   path: "/api/info/",
   summary: "Server information for clients",
-  responses: { 200: { description: "Info" } },
+  responses: { 200: json("Info", ZInfoSchema) },
 });
 registry.registerPath({
   method: "get",
   path: "/api/schemas/",
   summary: "JSON Schema of a metadata model",
   request: { query: ZSchemaQuery },
-  responses: { 200: { description: "JSON Schema" }, 400: { description: "Unknown model" } },
+  responses: { 200: json("JSON Schema", ZJsonObject), 400: { description: "Unknown model" } },
 });
 registry.registerPath({
   method: "get",
   path: "/api/schemas/available/",
   summary: "Schema models",
-  responses: { 200: { description: "Model names" } },
+  responses: { 200: json("Model names", z.array(z.string())) },
 });
 
 /** /api/info/ and the schema endpoints. */

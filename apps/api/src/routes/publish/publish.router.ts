@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { ApiError, startPublish } from "@dandi/core";
-import { registry } from "../../openapi";
+import { jsonBody, registry } from "../../openapi";
 import { drainAfterCommit } from "../../lib/drain-after-commit";
 import { parseOrThrow } from "../../lib/validate";
 import { findReadableDandiset, requireOwner } from "../dandisets/dandiset-access";
@@ -16,9 +16,9 @@ registry.registerPath({
   method: "post",
   path: "/api/dandisets/{dandisetId}/versions/{version}/publish/",
   summary: "Publish the draft version (asynchronously)",
-  request: { body: { content: { "application/json": { schema: ZPublishBodySchema } } } },
+  request: { body: { ...jsonBody(ZPublishBodySchema), required: false } },
   responses: {
-    202: { description: "Publishing started" },
+    202: { description: "Publishing started (no body)" },
     400: { description: "Not OPEN, or invalid" },
     403: { description: "Not an owner" },
     405: { description: "Not the draft" },

@@ -7,7 +7,8 @@ import {
   sendQuestionnaireEmails,
   submitQuestionnaire,
 } from "@dandi/core";
-import { registry } from "../../openapi";
+import { z } from "zod";
+import { OPTIONAL_AUTH, registry } from "../../openapi";
 import { safeNextUrl } from "../auth/safe-next";
 import { presentQuestionnaire } from "./questionnaire.presenter";
 import { renderQuestionnaireForm } from "./questionnaire-form.presenter";
@@ -16,13 +17,28 @@ registry.registerPath({
   method: "get",
   path: "/api/users/questionnaire-form/",
   summary: "The questionnaire as an HTML page (signed-in browsers)",
-  responses: { 200: { description: "HTML form" }, 302: { description: "To sign-in" } },
+  responses: {
+    200: { description: "HTML form", content: { "text/html": { schema: z.string() } } },
+    302: { description: "To sign-in" },
+  },
 });
 registry.registerPath({
   method: "post",
   path: "/api/users/questionnaire-form/",
   summary: "Form-encoded questionnaire answers (keyed by question key or text)",
-  responses: { 302: { description: "To `next` or the web app" }, 400: { description: "The form again, with errors" } },
+  security: OPTIONAL_AUTH,
+  request: {
+    body: {
+      content: { "application/x-www-form-urlencoded": { schema: z.record(z.string(), z.string()) } },
+    },
+  },
+  responses: {
+    302: { description: "To `next` or the web app" },
+    400: {
+      description: "The form again, with errors",
+      content: { "text/html": { schema: z.string() } },
+    },
+  },
 });
 
 /** The signed-in user, or a 401 (or the GitHub sign-in, for a browser) when anonymous. */

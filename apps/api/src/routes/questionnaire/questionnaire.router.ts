@@ -7,7 +7,9 @@ import {
   sendQuestionnaireEmails,
   submitQuestionnaire,
 } from "@dandi/core";
-import { registry } from "../../openapi";
+import { z } from "zod";
+import { json, jsonBody, OPTIONAL_AUTH, registry } from "../../openapi";
+import { ZUserSchema } from "../users/users.schemas";
 import { parseOrThrow } from "../../lib/validate";
 import { presentQuestionnaire } from "./questionnaire.presenter";
 import { presentSignedInUser } from "../auth/auth.presenter";
@@ -16,15 +18,25 @@ registry.registerPath({
   method: "get",
   path: "/api/users/questionnaire/",
   summary: "The sign-up questionnaire (and the caller's saved answers)",
-  responses: { 200: { description: "{questions, answers, status}" } },
+  responses: {
+    200: json(
+      "{questions, answers, status}",
+      z.object({
+        questions: z.array(z.record(z.string(), z.unknown())),
+        answers: z.record(z.string(), z.unknown()).nullable(),
+        status: z.string().nullable(),
+      }),
+    ),
+  },
 });
 registry.registerPath({
   method: "post",
   path: "/api/users/questionnaire/",
   summary: "Submits the questionnaire; the first submission decides approval",
-  request: { body: { content: { "application/json": { schema: ZQuestionnaireAnswersSchema } } } },
+  security: OPTIONAL_AUTH,
+  request: { body: jsonBody(ZQuestionnaireAnswersSchema) },
   responses: {
-    200: { description: "The user" },
+    200: json("The user", ZUserSchema),
     400: { description: "Invalid answers" },
     401: { description: "Anonymous" },
   },

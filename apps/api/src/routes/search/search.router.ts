@@ -1,6 +1,9 @@
 import { Router } from "express";
 import { listFacetValues, searchDandisetsByAssets } from "@dandi/core";
-import { registry } from "../../openapi";
+import { z } from "zod";
+import { json, pageOf, registry } from "../../openapi";
+import { ZPageQuerySchema } from "../dandisets/dandisets.schemas";
+import { ZDandisetSearchQuerySchema, ZDandisetSearchResultSchema } from "./search.schemas";
 import { buildPage, readPageParams } from "../../lib/pagination";
 import { presentDandisetListItem } from "../dandisets/dandisets.presenter";
 import { readListDandisetsOptions, withSearchErrors } from "../dandisets/list-options";
@@ -10,13 +13,22 @@ registry.registerPath({
   method: "get",
   path: "/api/search/genotypes/",
   summary: "Genotypes of visible assets containing ?genotype= (at most 10)",
-  responses: { 200: { description: "A JSON array of strings" } },
+  request: { query: z.object({ genotype: z.string().optional() }) },
+  responses: { 200: json("A JSON array of strings", z.array(z.string())) },
 });
 registry.registerPath({
   method: "get",
   path: "/api/search/species/",
   summary: "Species of visible assets containing ?species=",
-  responses: { 200: { description: "Paginated species names" } },
+  request: { query: ZPageQuerySchema.extend({ species: z.string().optional() }) },
+  responses: { 200: json("Paginated species names", pageOf(z.string())) },
+});
+registry.registerPath({
+  method: "get",
+  path: "/api/dandisets/search/",
+  summary: "Dandisets whose assets match the filters (DANDI's search app)",
+  request: { query: ZDandisetSearchQuerySchema },
+  responses: { 200: json("Paginated dandisets with per-dandiset asset counts", pageOf(ZDandisetSearchResultSchema)) },
 });
 
 /** The query value of a single text parameter (the last one when repeated), as DRF reads it. */
@@ -29,7 +41,6 @@ function readText(value: unknown): string | undefined {
  * Asset search (DANDI's search app): GET /api/dandisets/search/ and the
  * genotype and species autocompletes of the web app's Search page. Mounted
  * before the dandisets router so that "search" is never read as a dandiset id.
- * Like DANDI, the dandiset search is left out of the OpenAPI document.
  */
 export function searchRouter(): Router {
   const router = Router();

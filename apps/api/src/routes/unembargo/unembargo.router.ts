@@ -10,7 +10,7 @@ registry.registerPath({
   summary: "Unembargoes a dandiset (owners); it is UNEMBARGOING until the work finishes",
   request: { params: z.object({ id: z.string().regex(/^\d{6}$/) }) },
   responses: {
-    200: { description: "Started" },
+    200: { description: "Started (no body)" },
     400: { description: "Not embargoed, or active uploads" },
     403: { description: "Not an owner" },
     404: { description: "No such dandiset" },
@@ -20,8 +20,9 @@ registry.registerPath({
 /** POST /api/dandisets/{id}/unembargo/ (DANDI's rules and messages). */
 export function unembargoRouter(): Router {
   const router = Router();
-  router.post("/dandisets/:id/unembargo/", async (req, res, next) => {
-    if (!/^\d{6}$/.test(req.params.id)) return next();
+  router.post("/dandisets/:id/unembargo/", async (req, res) => {
+    // DANDI's URL pattern takes six digits: anything else is not this route (404).
+    if (!/^\d{6}$/.test(req.params.id)) throw ApiError.notFound();
     const dandisetId = Number(req.params.id);
     const { prisma } = req.deps;
     const owners = await prisma.dandisetOwner.findMany({ where: { dandisetId }, select: { userId: true } });

@@ -10,13 +10,14 @@ import {
   updateVersionMetadata,
 } from "@dandi/core";
 import type { Version } from "@dandi/db";
-import { registry } from "../../openapi";
+import { json, jsonBody, pageOf, registry, ZJsonObject } from "../../openapi";
+import { ZVersionDetailSchema, ZVersionSchema } from "./versions.schemas";
 import { buildPage, readPageParams } from "../../lib/pagination";
 import { parseOrThrow } from "../../lib/validate";
+import { VERSION_RE } from "../../lib/path-params";
 import { findReadableDandiset, type TDandisetWithOwners } from "../dandisets/dandiset-access";
 import { presentVersion, presentVersionDetail } from "./versions.presenter";
 
-const VERSION_RE = /^(0\.\d{6}\.\d{4}|draft)$/;
 const base = "/api/dandisets/{dandisetId}/versions/";
 
 export const ZUpdateVersionBodySchema = z.object({
@@ -34,20 +35,23 @@ registry.registerPath({
   path: base,
   summary: "List versions",
   request: { query: ZListVersionsQuerySchema },
-  responses: { 200: { description: "Paginated versions" } },
+  responses: { 200: json("Paginated versions", pageOf(ZVersionSchema)) },
 });
 registry.registerPath({
   method: "get",
   path: `${base}{version}/`,
   summary: "Raw version metadata",
-  responses: { 200: { description: "Metadata" } },
+  responses: { 200: json("The version's metadata document", ZJsonObject) },
 });
 registry.registerPath({
   method: "put",
   path: `${base}{version}/`,
   summary: "Update draft metadata",
-  request: { body: { content: { "application/json": { schema: ZUpdateVersionBodySchema } } } },
-  responses: { 200: { description: "VersionDetail" } },
+  request: { body: jsonBody(ZUpdateVersionBodySchema) },
+  responses: {
+    200: json("VersionDetail", ZVersionDetailSchema),
+    405: { description: "Only the draft can be modified" },
+  },
 });
 registry.registerPath({
   method: "delete",
@@ -59,7 +63,7 @@ registry.registerPath({
   method: "get",
   path: `${base}{version}/info/`,
   summary: "Version details",
-  responses: { 200: { description: "VersionDetail" } },
+  responses: { 200: json("VersionDetail", ZVersionDetailSchema) },
 });
 
 async function findVersion(req: Request): Promise<{ dandiset: TDandisetWithOwners; version: Version }> {

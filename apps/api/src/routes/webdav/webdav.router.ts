@@ -1,7 +1,8 @@
 import { Router } from "express";
 import { z } from "zod";
 import { ApiError, assertCanReadDandiset, findAssetVersion, listAtPath } from "@dandi/core";
-import { registry } from "../../openapi";
+import { json, pageOf, registry } from "../../openapi";
+import { ZAssetSchema } from "../assets/assets.schemas";
 import { buildPage, readPageParams } from "../../lib/pagination";
 import { parseOrThrow, parseQueryBoolean } from "../../lib/validate";
 import { presentAtPathEntry } from "./webdav.presenter";
@@ -25,7 +26,18 @@ registry.registerPath({
   summary: "The asset or folder at a path, optionally with a folder's direct children (for dandidav)",
   request: { query: ZAtPathQuerySchema },
   responses: {
-    200: { description: 'Paginated [{"type": "asset"|"folder", "resource": ...}]' },
+    200: json(
+      'Paginated [{"type": "asset"|"folder", "resource": ...}]',
+      pageOf(
+        z.union([
+          z.object({ type: z.literal("asset"), resource: ZAssetSchema }),
+          z.object({
+            type: z.literal("folder"),
+            resource: z.object({ path: z.string(), total_assets: z.number().int(), total_size: z.number().int() }),
+          }),
+        ]),
+      ),
+    ),
     403: { description: "Embargoed or unembargoing dandiset and the caller is not an owner" },
     404: { description: "Unknown dandiset or version; Folder or asset not found at X; Folder not found at X" },
   },

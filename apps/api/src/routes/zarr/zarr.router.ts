@@ -14,7 +14,7 @@ import {
   zarrKeyPrefix,
   zarrPathError,
 } from "@dandi/core";
-import { registry } from "../../openapi";
+import { json, jsonBody, pageOf, registry } from "../../openapi";
 import { drainAfterCommit } from "../../lib/drain-after-commit";
 import { buildPage, readPageParams } from "../../lib/pagination";
 import { absoluteRequestUrl } from "../../lib/request-url";
@@ -75,17 +75,73 @@ const zarrPath = z
 const ZUploadFilesBody = z.array(z.object({ path: zarrPath, base64md5: z.string().min(1) }));
 const ZDeleteFilesBody = z.array(z.object({ path: zarrPath }));
 
-for (const [method, path, summary] of [
-  ["get", "/api/zarr/", "List zarr archives (dandiset, name filters)"],
-  ["post", "/api/zarr/", "Create a zarr archive"],
-  ["get", "/api/zarr/{zarr_id}/", "A zarr archive"],
-  ["post", "/api/zarr/{zarr_id}/finalize/", "Finish an upload: queues the ingest (checksum, size, file count)"],
-  ["get", "/api/zarr/{zarr_id}/files/", "List files (S3 ListObjectsV2: prefix, after, limit); download=true redirects"],
-  ["post", "/api/zarr/{zarr_id}/files/", "Presigned PUT URLs for [{path, base64md5}]"],
-  ["delete", "/api/zarr/{zarr_id}/files/", "Delete files [{path}]"],
-] as const) {
-  registry.registerPath({ method, path, summary, responses: { 200: { description: summary } } });
-}
+const ZZarrSchema = registry.register(
+  "ZarrArchive",
+  z.object({
+    name: z.string(),
+    dandiset: z.string(),
+    zarr_id: z.string(),
+    status: z.string(),
+    checksum: z.string().nullable(),
+    file_count: z.number().int(),
+    size: z.number().int(),
+  }),
+);
+const ZZarrFilesSchema = z.object({
+  next: z.string().nullable(),
+  results: z.array(z.object({ Key: z.string(), LastModified: z.string(), ETag: z.string(), Size: z.number().int() })),
+});
+
+registry.registerPath({
+  method: "get",
+  path: "/api/zarr/",
+  summary: "List zarr archives (dandiset, name filters)",
+  request: { query: ZListZarrsQuery },
+  responses: { 200: json("Paginated zarr archives", pageOf(ZZarrSchema)) },
+});
+registry.registerPath({
+  method: "post",
+  path: "/api/zarr/",
+  summary: "Create a zarr archive",
+  request: { body: jsonBody(ZCreateZarrBody) },
+  responses: { 200: json("The zarr archive", ZZarrSchema) },
+});
+registry.registerPath({
+  method: "get",
+  path: "/api/zarr/{zarr_id}/",
+  summary: "A zarr archive",
+  responses: { 200: json("The zarr archive", ZZarrSchema) },
+});
+registry.registerPath({
+  method: "post",
+  path: "/api/zarr/{zarr_id}/finalize/",
+  summary: "Finish an upload: queues the ingest (checksum, size, file count)",
+  responses: { 204: { description: "Ingest queued" } },
+});
+registry.registerPath({
+  method: "get",
+  path: "/api/zarr/{zarr_id}/files/",
+  summary: "List files (S3 ListObjectsV2: prefix, after, limit); download=true redirects",
+  request: { query: ZFilesQuery },
+  responses: {
+    200: json("Files", ZZarrFilesSchema),
+    302: { description: "download=true: to a presigned URL of the file", headers: z.object({ Location: z.string() }) },
+  },
+});
+registry.registerPath({
+  method: "post",
+  path: "/api/zarr/{zarr_id}/files/",
+  summary: "Presigned PUT URLs for [{path, base64md5}]",
+  request: { body: jsonBody(ZUploadFilesBody) },
+  responses: { 200: json("One presigned PUT URL per file", z.array(z.string())) },
+});
+registry.registerPath({
+  method: "delete",
+  path: "/api/zarr/{zarr_id}/files/",
+  summary: "Delete files [{path}]",
+  request: { body: jsonBody(ZDeleteFilesBody) },
+  responses: { 204: { description: "Deleted" } },
+});
 
 function readZarrId(req: Request): string {
   const zarrId = String(req.params.zarrId ?? "");
