@@ -39,12 +39,17 @@ export const GITHUB_USER = {
  * through tsx's loader, so a test can inspect the requests it received.
  */
 async function startFakeGithub() {
+  const mod = await importTestHelper("fake-github.ts");
+  return mod.startFakeGithub(GITHUB_USER);
+}
+
+/** Imports a TypeScript module of our test helpers (packages/testing/src/<file>) through tsx's loader. */
+export async function importTestHelper(file) {
   const requireFromApi = createRequire(path.join(REPO_ROOT, "apps/api/package.json"));
   // createRequire resolves the package's `require` build, whose loader hooks only work from the ESM build next to it.
   const api = pathToFileURL(requireFromApi.resolve("tsx/esm/api")).href.replace(/\.cjs$/, ".mjs");
   const { tsImport } = await import(api);
-  const mod = await tsImport(path.join(REPO_ROOT, "packages/testing/src/fake-github.ts"), import.meta.url);
-  return mod.startFakeGithub(GITHUB_USER);
+  return tsImport(path.join(REPO_ROOT, "packages/testing/src", file), import.meta.url);
 }
 
 const freePort = () =>
@@ -126,8 +131,11 @@ function stopProcess(child) {
   }
 }
 
-/** Starts everything; returns the context the tests use and a `close()`. */
-export async function startStack() {
+/**
+ * Starts everything; returns the context the tests use and a `close()`. `webEnv` is added to the
+ * SPA's build environment (e.g. VITE_SENTRY_DSN), `apiEnv` to the API's and the worker's.
+ */
+export async function startStack({ webEnv = {}, apiEnv = {} } = {}) {
   const id = `${process.pid}_${randomBytes(3).toString("hex")}`;
   const dbName = `dandi_web_e2e_${id}`;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dandi-web-e2e-"));
@@ -157,6 +165,7 @@ export async function startStack() {
     LOGIN_RATE_LIMIT_PER_IP: "10000",
     SMTP_URL: "",
     ...github.env,
+    ...apiEnv,
   };
   delete env.SMTP_URL;
 
@@ -226,7 +235,7 @@ export async function startStack() {
     const dist = path.join(tmp, "dist");
     execFileSync("pnpm", ["exec", "vite", "build", "--outDir", dist, "--emptyOutDir"], {
       cwd: WEB_DIR,
-      env: { ...process.env, VITE_API_URL: apiUrl },
+      env: { ...process.env, VITE_API_URL: apiUrl, ...webEnv },
       stdio: "pipe",
     });
     spa = await serveSpa(dist, webPort);
@@ -246,7 +255,7 @@ export async function startStack() {
       ],
     });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    return { apiUrl, webUrl, token, browser, tmp, dist, github, close, logs: () => readLogs(tmp) };
+    return { apiUrl, webUrl, token, browser, tmp, dist, github, databaseUrl, close, logs: () => readLogs(tmp) };
   } catch (err) {
     const logs = readLogs(tmp);
     await close();

@@ -37,6 +37,21 @@ export class ApiRequestError extends Error {
 type TUnauthorizedListener = () => void;
 const unauthorizedListeners = new Set<TUnauthorizedListener>();
 
+/** A 5xx of the API: what was asked and the API's request id (X-Request-Id), for error reporting. */
+export interface TServerError {
+  status: number;
+  method: string;
+  path: string;
+  requestId: string | null;
+}
+const serverErrorListeners = new Set<(error: TServerError) => void>();
+
+/** Registers a callback run whenever the API answers 5xx (Sentry reports them). */
+export function onServerError(listener: (error: TServerError) => void): () => void {
+  serverErrorListeners.add(listener);
+  return () => serverErrorListeners.delete(listener);
+}
+
 /** Registers a callback run whenever the API answers 401; returns an unsubscribe function. */
 export function onUnauthorized(listener: TUnauthorizedListener): () => void {
   unauthorizedListeners.add(listener);
@@ -111,6 +126,10 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
   if (!response.ok) {
     if (response.status === 401) unauthorizedListeners.forEach((listener) => listener());
+    if (response.status >= 500) {
+      const requestId = response.headers.get("x-request-id");
+      serverErrorListeners.forEach((listener) => listener({ status: response.status, method, path, requestId }));
+    }
     throw new ApiRequestError(response.status, body, describeError(response.status, body));
   }
   return body as T;
