@@ -7,6 +7,8 @@ import { requestLogging } from "./middleware/request-log";
 import { approvedOrReadOnly } from "./middleware/approved-or-read-only";
 import { appendSlash } from "./middleware/trailing-slash";
 import { allowedHosts } from "./middleware/allowed-hosts";
+import { parseJsonBody } from "./middleware/body";
+import { rejectHostileBody, rejectNulInUrl } from "./middleware/hostile-input";
 import { errorHandler, notFoundHandler } from "./middleware/errors";
 import { apiRouter, rootRouter, EXACT_API_PATHS, WRITE_EXEMPT_PATHS } from "./routes";
 import { healthRouter } from "./routes/health/health.router";
@@ -44,15 +46,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: "cross-origin" } }));
   app.use(allowedHosts(deps.config.ALLOWED_HOSTS));
   app.use(cors(corsOptions(deps.config.CORS_ALLOWED_ORIGINS)));
-  // Signed storage URLs (/storage) take raw bodies: a zarr file PUT may say application/json.
-  const json = express.json({ limit: "20mb", strict: false });
-  app.use((req, res, next) => (req.path.startsWith("/storage/") ? next() : json(req, res, next)));
+  app.use(rejectNulInUrl);
 
   // Probes first: no slash redirect, no authentication, no session.
   app.use("/api/health", healthRouter());
   app.use("/api", appendSlash(EXACT_API_PATHS));
   app.use(authenticate);
   app.use("/api", approvedOrReadOnly(WRITE_EXEMPT_PATHS));
+  // Bodies are read only now, after authentication and the anonymous-write check, with
+  // per-route limits; only /api routes take JSON (signed /storage URLs take raw bodies).
+  app.use("/api", parseJsonBody(), rejectHostileBody);
   app.use("/api", apiRouter());
   app.use(rootRouter());
 

@@ -33,6 +33,17 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     res.status(413).json({ detail: "Request body too large." });
     return;
   }
+  // The router's "Failed to decode param" (a malformed %-escape in the path).
+  if (err instanceof URIError) {
+    res.status(400).json({ detail: "Malformed percent-encoding in the URL." });
+    return;
+  }
+  // Other client errors of body-parser (unsupported charset or encoding, aborted body): their own 4xx.
+  const status = Number(e?.status);
+  if ((err as { expose?: boolean })?.expose && status >= 400 && status < 500) {
+    res.status(status).json({ detail: e.message ?? "Bad request." });
+    return;
+  }
   const requestId = String(req.id ?? "");
   req.log?.error({ err }, "unhandled error");
   // The request id ties the event to the request's log line; the event is scrubbed of secrets (instrument.ts).

@@ -7,6 +7,7 @@ import { resolveAssetContent, type TAssetContentRef } from "./resolve-asset-cont
 import { stripAssetMetadata } from "./strip-asset-metadata";
 import type { TAssetWriteResult } from "./asset-write-transaction";
 import type { TAssetVersion } from "./find-asset-version";
+import { assertAssetMetadataBounds } from "../validation/json-bounds";
 
 export interface AddAssetOptions {
   user: User;
@@ -25,6 +26,7 @@ export interface AddAssetOptions {
  */
 export async function addAsset(db: PrismaClient, options: AddAssetOptions): Promise<TAssetWriteResult> {
   const { user, version, metadata } = options;
+  assertAssetMetadataBounds(metadata);
   const content = await resolveAssetContent(db, options.content, user, version.dandisetId);
   const stored = stripAssetMetadata(metadata);
   const { assetId, released } = await db.$transaction(async (tx) => {

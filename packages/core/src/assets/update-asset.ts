@@ -11,6 +11,7 @@ import { unlinkAsset } from "./unlink-asset";
 import type { TAssetRecord } from "./asset-record";
 import type { TAssetWriteResult } from "./asset-write-transaction";
 import type { TAssetVersion } from "./find-asset-version";
+import { assertAssetMetadataBounds } from "../validation/json-bounds";
 
 export interface UpdateAssetOptions {
   user: User;
@@ -31,6 +32,7 @@ export interface UpdateAssetOptions {
  */
 export async function updateAsset(db: PrismaClient, options: UpdateAssetOptions): Promise<TAssetWriteResult> {
   const { user, version, asset: old, metadata } = options;
+  assertAssetMetadataBounds(metadata);
   const content = await resolveAssetContent(db, options.content, user, version.dandisetId);
   const stored = stripAssetMetadata(metadata);
   // jsonb has no key order, so compare as values, not as serialised text.

@@ -20,12 +20,20 @@ function escapeLike(value: string): string {
 }
 
 /**
- * Whether a word is plain ASCII letters and digits once accents are removed:
- * such a word lies within one token (maximal alphanumeric run) of any text it
- * occurs in, so the token postings answer it exactly.
+ * The longest word the token postings answer: a token longer than 200 characters
+ * is stored as pieces of 200 starting every 100 (dandi_search_tokens, migration
+ * 20261201224600), which hold every substring of up to 101 characters.
+ */
+const MAX_TOKEN_WORD_LENGTH = 100;
+
+/**
+ * Whether a word is plain ASCII letters and digits once accents are removed,
+ * and short enough: such a word lies within one token (maximal alphanumeric
+ * run, or piece of a long one) of any text it occurs in, so the token postings
+ * answer it exactly.
  */
 function isTokenWord(word: string): boolean {
-  return /^[A-Za-z0-9]+$/.test(word.normalize("NFD").replace(/\p{M}/gu, ""));
+  return word.length <= MAX_TOKEN_WORD_LENGTH && /^[A-Za-z0-9]+$/.test(word.normalize("NFD").replace(/\p{M}/gu, ""));
 }
 
 /** The free-text words of a search that the token postings answer. */

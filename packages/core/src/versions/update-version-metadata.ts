@@ -3,6 +3,7 @@ import type { PrismaClient, User } from "@dandi/db";
 import { writeAuditRecord } from "../audit";
 import type { TConfig } from "../config";
 import { ApiError } from "../errors";
+import { assertMetadataBounds, METADATA_SAVE_TRANSACTION_OPTIONS } from "../validation/json-bounds";
 import { populateVersionMetadata } from "./populate-version-metadata";
 import { stripVersionMetadata, type TMetadata } from "./strip-version-metadata";
 
@@ -26,6 +27,7 @@ export interface UpdateVersionMetadataOptions {
 export async function updateVersionMetadata(options: UpdateVersionMetadataOptions): Promise<boolean> {
   const { db, config, user, dandisetId, version, name } = options;
   if (version !== "draft") throw ApiError.string(405, "Only draft versions can be modified.");
+  assertMetadataBounds(options.metadata);
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM versions WHERE dandiset_id = ${dandisetId} AND version = 'draft' FOR UPDATE`;
     const draft = await tx.version.findUnique({
@@ -61,5 +63,5 @@ export async function updateVersionMetadata(options: UpdateVersionMetadataOption
       details: { metadata: populated as object },
     });
     return true;
-  });
+  }, METADATA_SAVE_TRANSACTION_OPTIONS);
 }
