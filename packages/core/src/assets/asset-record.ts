@@ -1,4 +1,5 @@
 import { Prisma } from "@dandi/db";
+import { parseTimestamp, timestampText } from "../sql/timestamps";
 
 /** An asset with the blob fields that every asset response needs. */
 export interface TAssetRecord {
@@ -61,8 +62,9 @@ export interface TAssetRow {
   status: string;
   validation_errors: unknown;
   published: boolean;
-  created: Date;
-  modified: Date;
+  /** timestampText: microseconds kept. */
+  created: string;
+  modified: string;
   blob_pk: bigint | null;
   blob_uuid: string | null;
   blob_key: string | null;
@@ -88,7 +90,8 @@ const ZARR_COLUMN = Prisma.sql`CASE WHEN a.zarr_id IS NULL THEN NULL ELSE (
 export function assetColumns(withMetadata: boolean): Prisma.Sql {
   return Prisma.sql`a.id, a.asset_id::text AS asset_uuid, a.path, ${
     withMetadata ? Prisma.sql`a.metadata` : Prisma.sql`NULL::jsonb AS metadata`
-  }, a.status, a.validation_errors, a.published, a.created, a.modified,
+  }, a.status, a.validation_errors, a.published,
+  ${timestampText(Prisma.sql`a.created`)} AS created, ${timestampText(Prisma.sql`a.modified`)} AS modified,
   b.id AS blob_pk, b.blob_id::text AS blob_uuid, b.key AS blob_key, b.etag, b.sha256, b.size, b.embargoed,
   ${ZARR_COLUMN}`;
 }
@@ -103,8 +106,8 @@ export function toAssetRecord(row: TAssetRow): TAssetRecord {
     status: row.status,
     validationErrors: row.validation_errors,
     published: row.published,
-    created: row.created,
-    modified: row.modified,
+    created: parseTimestamp(row.created),
+    modified: parseTimestamp(row.modified),
     blob:
       row.blob_pk === null
         ? null

@@ -48,11 +48,9 @@ export async function createLinkedAsset(
       zarrId: zarr?.id ?? null,
       metadata: metadata as object,
       status: "Pending",
-      created: now,
-      modified: now,
     },
   });
-  await linkAsset(tx, { versionId: version.id, assetId: asset.id, path: asset.path, created: now, size });
+  await linkAsset(tx, { versionId: version.id, assetId: asset.id, path: asset.path, size });
   const released = !!blob && blob.embargoed && version.embargoStatus === "OPEN";
   if (released) await tx.assetBlob.update({ where: { id: blob.id }, data: { embargoed: false, modified: now } });
   await writeAuditRecord(tx, {

@@ -9,7 +9,6 @@ export interface LinkAssetOptions {
   /** Internal id of an already created asset row. */
   assetId: bigint;
   path: string;
-  created: Date;
   size: bigint;
 }
 
@@ -24,7 +23,7 @@ function pythonListRepr(items: string[]): string {
  * version's counters (status back to Pending, modified now). Transaction only.
  */
 export async function linkAsset(tx: Db, options: LinkAssetOptions): Promise<void> {
-  const { versionId, assetId, path, created, size } = options;
+  const { versionId, assetId, path, size } = options;
   const taken = await tx.$queryRaw<{ one: number }[]>`
     SELECT 1 AS one FROM version_assets WHERE version_id = ${versionId} AND path = ${path}`;
   if (taken.length > 0) throw ApiError.string(409, "An asset with that path already exists");
@@ -35,7 +34,10 @@ export async function linkAsset(tx: Db, options: LinkAssetOptions): Promise<void
       `Path of new asset "${path}" conflicts with existing assets: ${pythonListRepr(conflicts)}`,
     );
   }
-  await tx.versionAsset.create({ data: { versionId, assetId, path, created } });
+  // The asset's created, copied in SQL so that its microseconds are kept (a Date has milliseconds only).
+  await tx.$executeRaw`
+    INSERT INTO version_assets (version_id, asset_id, path, created)
+    SELECT ${versionId}, a.id, ${path}, a.created FROM assets a WHERE a.id = ${assetId}`;
   await adjustAssetChunk(tx, versionId, assetId, 1);
   await insertAssetPath(tx, { versionId, path, assetId, size });
   await tx.$executeRaw`

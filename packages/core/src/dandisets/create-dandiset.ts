@@ -2,7 +2,7 @@ import type { PrismaClient, User } from "@dandi/db";
 import { writeAuditRecord } from "../audit";
 import type { TConfig } from "../config";
 import { ApiError } from "../errors";
-import { assertMetadataBounds, METADATA_SAVE_TRANSACTION_OPTIONS } from "../validation/json-bounds";
+import { findDandisetWithOwners } from "./find-dandiset-with-owners";
 import { formatDate, formatDandisetIdentifier, populateVersionMetadata } from "../versions/populate-version-metadata";
 import { stripVersionMetadata, type TMetadata } from "../versions/strip-version-metadata";
 
@@ -28,7 +28,6 @@ const MAX_DANDISET_ID = 999_999;
  */
 export async function createDandiset(options: CreateDandisetOptions): Promise<number> {
   const { db, config, user, name, embargo } = options;
-  assertMetadataBounds(options.metadata);
   const requestedId = parseRequestedIdentifier(options.metadata.identifier, config.DANDI_INSTANCE_NAME);
   if (requestedId && !(user.isSuperuser && user.isActive)) {
     throw ApiError.string(400, "Creating a dandiset for a given identifier is an admin only operation.");
@@ -61,7 +60,9 @@ export async function createDandiset(options: CreateDandisetOptions): Promise<nu
         owners: { create: { userId: user.id } },
       },
     });
-    const populated = populateVersionMetadata({ metadata, name, version: "draft", dandiset, config });
+    // dateCreated is Python's isoformat() of `created`: read back with the database's microseconds.
+    const precise = (await findDandisetWithOwners(tx, dandiset.id)) ?? dandiset;
+    const populated = populateVersionMetadata({ metadata, name, version: "draft", dandiset: precise, config });
     await tx.version.create({
       data: { dandisetId: id, version: "draft", name, metadata: populated as object, status: "Pending" },
     });
@@ -72,7 +73,7 @@ export async function createDandiset(options: CreateDandisetOptions): Promise<nu
       details: { metadata: populated as object, embargoed: !!embargo },
     });
     return id;
-  }, METADATA_SAVE_TRANSACTION_OPTIONS);
+  });
 }
 
 /** metadata.identifier ("DANDI:123456" or "123456") as an int; null when absent. */

@@ -1,4 +1,5 @@
 import { Prisma, type Db, type EmbargoStatus } from "@dandi/db";
+import { parseTimestamp, timestampText } from "../sql/timestamps";
 
 /** A version as the dandiset list and detail shapes show it. */
 export interface TVersionSummary {
@@ -73,8 +74,8 @@ function versionColumns(alias: string): Prisma.Sql {
     status: v("status"),
     assetCount: v("asset_count"),
     size: v("size"),
-    created: v("created"),
-    modified: v("modified"),
+    created: timestampText(v("created")),
+    modified: timestampText(v("modified")),
     releaseNotes: Prisma.sql`CASE WHEN ${v("version")} = 'draft' THEN '' ELSE ${v("release_notes")} END`,
     contactPerson: v("contact_person"),
   };
@@ -85,9 +86,12 @@ function versionColumns(alias: string): Prisma.Sql {
 
 function pickVersion(row: Record<string, unknown>, alias: string): TVersionSummary | null {
   if (row[`${alias}_id`] === null) return null;
-  return Object.fromEntries(
+  const version = Object.fromEntries(
     VERSION_FIELDS.map((field) => [field, row[`${alias}_${field}`]]),
   ) as unknown as TVersionSummary;
+  version.created = parseTimestamp(row[`${alias}_created`] as string);
+  version.modified = parseTimestamp(row[`${alias}_modified`] as string);
+  return version;
 }
 
 /**
@@ -109,7 +113,8 @@ export async function loadDandisetViews(db: Db, options: LoadDandisetViewsOption
     ? Prisma.sql`(SELECT count(*) FROM uploads u WHERE u.dandiset_id = d.id)`
     : Prisma.sql`0`;
   const rows = await db.$queryRaw<Record<string, unknown>[]>`
-    SELECT d.id, d.created, d.modified, d.embargo_status AS "embargoStatus", d.star_count AS "starCount",
+    SELECT d.id, ${timestampText(Prisma.sql`d.created`)} AS created, ${timestampText(Prisma.sql`d.modified`)} AS modified,
+           d.embargo_status AS "embargoStatus", d.star_count AS "starCount",
            ${isStarred} AS "isStarred", ${uploads}::int AS "activeUploads",
            ${versionColumns("draft")}, ${versionColumns("published")}
     FROM unnest(${ids}::int[]) WITH ORDINALITY AS x(id, n)
@@ -123,8 +128,8 @@ export async function loadDandisetViews(db: Db, options: LoadDandisetViewsOption
     const publishedVersion = pickVersion(row, "published");
     return {
       id: row.id as number,
-      created: row.created as Date,
-      modified: row.modified as Date,
+      created: parseTimestamp(row.created as string),
+      modified: parseTimestamp(row.modified as string),
       embargoStatus: row.embargoStatus as EmbargoStatus,
       starCount: row.starCount as number,
       isStarred: row.isStarred as boolean,

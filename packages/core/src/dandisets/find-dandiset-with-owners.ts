@@ -1,5 +1,5 @@
 import { type Dandiset, type Db } from "@dandi/db";
-import { selectModelColumns } from "../sql/select-model-columns";
+import { reviveTimestamps, selectModelColumns } from "../sql/select-model-columns";
 
 export type TDandisetWithOwners = Dandiset & { ownerIds: number[] };
 
@@ -17,7 +17,8 @@ const DANDISET_COLUMNS: Record<keyof Dandiset, string> = {
   modified: "modified",
 };
 
-const SELECT_DANDISET = selectModelColumns("d", DANDISET_COLUMNS);
+const TIMESTAMPS = ["created", "modified", "latestModified"] as const;
+const SELECT_DANDISET = selectModelColumns("d", DANDISET_COLUMNS, TIMESTAMPS);
 
 /**
  * A dandiset and its owners' user ids, or null: one raw statement, because a
@@ -28,5 +29,5 @@ export async function findDandisetWithOwners(db: Db, id: number): Promise<TDandi
   const [row] = await db.$queryRaw<TDandisetWithOwners[]>`
     SELECT ${SELECT_DANDISET}, ARRAY(SELECT o.user_id FROM dandiset_owners o WHERE o.dandiset_id = d.id) AS "ownerIds"
     FROM dandisets d WHERE d.id = ${id}`;
-  return row ?? null;
+  return row ? reviveTimestamps(row, TIMESTAMPS) : null;
 }

@@ -1,4 +1,5 @@
 import type { Db, Upload } from "@dandi/db";
+import { reloadTimestamps } from "../sql/timestamps";
 
 export interface ListDandisetUploadsOptions {
   db: Db;
@@ -21,5 +22,5 @@ export async function listDandisetUploads(
       take: limit,
     }),
   ]);
-  return { count, rows };
+  return { count, rows: await reloadTimestamps(db, "uploads", rows) };
 }

@@ -4,9 +4,13 @@ import { planDandisetList } from "./plan-dandiset-list";
 
 const VERSION_COLUMNS = Prisma.sql`v.id, v.version, v.name, v.asset_count, v.size, v.status, v.created, v.modified, v.contact_person`;
 
-/** A timestamp as the API renders it (formatTimestamp: milliseconds, then "000Z"), as a JSON string. */
+/**
+ * A timestamp as the API renders it (formatTimestamp, DRF's format), as a JSON string:
+ * UTC, six fractional digits, none for a whole second, then Z.
+ */
 function timestampJson(column: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`'"' || to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"000Z"') || '"'`;
+  return Prisma.sql`'"' || to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
+    || CASE WHEN date_trunc('second', ${column}) = ${column} THEN '' ELSE to_char(${column}, '.US') END || 'Z"'`;
 }
 
 /** DandisetVersionSerializer (a version inside a list item) of the row `v`, or null. */

@@ -6,6 +6,7 @@ import type { SchemaCatalog, ValidationIssue } from "../schemas";
 import type { Storage } from "../storage/storage";
 import { buildPublishActivity } from "../versions/build-publish-activity";
 import { formatPythonIsoformat } from "../versions/format-python-isoformat";
+import { timestampParam } from "../sql/timestamps";
 
 export interface ValidateAssetMetadataOptions {
   db: PrismaClient;
@@ -39,11 +40,11 @@ export async function validateAssetMetadata(options: ValidateAssetMetadataOption
   const ready = asset.zarr ? asset.zarr.status === "Complete" : !!asset.blob?.sha256;
   if (!ready) return "not-ready";
 
-  const claimed = await db.asset.updateMany({
-    where: { id: assetId, status: asset.status, modified: asset.modified },
-    data: { status: "Validating", modified: now },
-  });
-  if (claimed.count === 0) return "skipped";
+  // The asset's `modified` with its microseconds (a Date parameter would carry milliseconds only).
+  const claimed = await db.$executeRaw`
+    UPDATE assets SET status = 'Validating', modified = ${now}
+    WHERE id = ${assetId} AND status = ${asset.status} AND modified = ${timestampParam(asset.modified)}::timestamptz`;
+  if (claimed === 0) return "skipped";
 
   const metadata = buildPublishedAssetMetadata({
     asset,

@@ -1,5 +1,5 @@
 import { type Db, type Version } from "@dandi/db";
-import { selectModelColumns } from "../sql/select-model-columns";
+import { reviveTimestamps, selectModelColumns } from "../sql/select-model-columns";
 
 /** Every Version field and its column: a field added to the model fails to compile until listed here. */
 const VERSION_COLUMNS: Record<keyof Version, string> = {
@@ -18,7 +18,8 @@ const VERSION_COLUMNS: Record<keyof Version, string> = {
   modified: "modified",
 };
 
-const SELECT_VERSION = selectModelColumns("v", VERSION_COLUMNS);
+const TIMESTAMPS = ["created", "modified"] as const;
+const SELECT_VERSION = selectModelColumns("v", VERSION_COLUMNS, TIMESTAMPS);
 
 /**
  * One version of a dandiset by name ("draft" or "0.YYMMDD.HHMM"), or null. Raw,
@@ -27,5 +28,5 @@ const SELECT_VERSION = selectModelColumns("v", VERSION_COLUMNS);
 export async function findDandisetVersion(db: Db, dandisetId: number, version: string): Promise<Version | null> {
   const [row] = await db.$queryRaw<Version[]>`
     SELECT ${SELECT_VERSION} FROM versions v WHERE v.dandiset_id = ${dandisetId} AND v.version = ${version}`;
-  return row ?? null;
+  return row ? reviveTimestamps(row, TIMESTAMPS) : null;
 }
