@@ -68,6 +68,7 @@ export * from "./checksums/compute-blob-sha256";
 export * from "./zarr/zarr-checksum";
 export * from "./zarr/ingest-zarr-archive";
 export * from "./validation/validate-asset-metadata";
+export * from "./validation/json-bounds";
 export * from "./validation/sweep-validation";
 export * from "./publish/start-publish";
 export * from "./publish/publish-dandiset";

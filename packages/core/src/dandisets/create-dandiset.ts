@@ -3,6 +3,7 @@ import { writeAuditRecord } from "../audit";
 import type { TConfig } from "../config";
 import { ApiError } from "../errors";
 import { findDandisetWithOwners } from "./find-dandiset-with-owners";
+import { assertMetadataBounds, METADATA_SAVE_TRANSACTION_OPTIONS } from "../validation/json-bounds";
 import { formatDate, formatDandisetIdentifier, populateVersionMetadata } from "../versions/populate-version-metadata";
 import { stripVersionMetadata, type TMetadata } from "../versions/strip-version-metadata";
 
@@ -28,6 +29,7 @@ const MAX_DANDISET_ID = 999_999;
  */
 export async function createDandiset(options: CreateDandisetOptions): Promise<number> {
   const { db, config, user, name, embargo } = options;
+  assertMetadataBounds(options.metadata);
   const requestedId = parseRequestedIdentifier(options.metadata.identifier, config.DANDI_INSTANCE_NAME);
   if (requestedId && !(user.isSuperuser && user.isActive)) {
     throw ApiError.string(400, "Creating a dandiset for a given identifier is an admin only operation.");
@@ -73,7 +75,7 @@ export async function createDandiset(options: CreateDandisetOptions): Promise<nu
       details: { metadata: populated as object, embargoed: !!embargo },
     });
     return id;
-  });
+  }, METADATA_SAVE_TRANSACTION_OPTIONS);
 }
 
 /** metadata.identifier ("DANDI:123456" or "123456") as an int; null when absent. */
