@@ -50,7 +50,7 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
   let err = "";
   child.stdout!.on("data", (c: Buffer) => (out += c.toString("utf8")));
   child.stderr!.on("data", (c: Buffer) => (err += c.toString("utf8")));
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`API exited (${child.exitCode}): ${err}${out}`);
     try {

@@ -24,7 +24,8 @@ const storage = ctx.deps.storage as LocalStorage;
 async function runQueuedUnembargo(dandisetId: number) {
   const job = await ctx.deps.jobs.queue("default").getJob(`unembargo-${dandisetId}`);
   expect(job?.name).toBe("unembargoDandiset");
-  expect(job?.data).toEqual({ dandisetId });
+  // The job data carries the id of the request that queued it, besides the payload.
+  expect(job?.data).toEqual({ dandisetId, requestId: expect.any(String) });
   await unembargoDandiset({
     prisma: ctx.prisma,
     storage: ctx.deps.storage,
