@@ -263,7 +263,9 @@ describe("statistics", () => {
     const schedulers = await ctx.deps.jobs.queue("default").getJobSchedulers();
     expect(schedulers.map((s) => s.name).sort()).toEqual([
       "computeStats",
+      "drainJobOutbox",
       "foldSearchBitmaps",
+      "reconcileStorage",
       "sendPendingUsersDigest",
       "sweepEmbargoes",
       "sweepExpiredUploads",
