@@ -8,6 +8,7 @@ import {
   canManageUsers,
   canViewAdmin,
   changeUserStatus,
+  reloadTimestamps,
 } from "@dandi/core";
 import { json, jsonBody, pageOf, REQUIRED_AUTH, registry, ZJson, ZTimestamp } from "../../openapi";
 import { ZAdminUserSchema } from "../users/users.schemas";
@@ -123,7 +124,8 @@ export function adminRouter(): Router {
         take: page.pageSize,
       }),
     ]);
-    res.json(buildPage(req, page, count, users.map(presentAdminUser)));
+    const precise = await reloadTimestamps(req.deps.prisma, "users", users);
+    res.json(buildPage(req, page, count, precise.map(presentAdminUser)));
   });
 
   router.post("/admin/users/:username/approve/", async (req, res) => {
@@ -139,7 +141,7 @@ export function adminRouter(): Router {
       void mailer.send(
         buildApprovedMessage(user, { adminEmail: mailer.adminEmail, webAppUrl: config.DANDI_WEB_APP_URL }),
       );
-    res.json(presentAdminUser(user));
+    res.json(presentAdminUser((await reloadTimestamps(prisma, "users", [user]))[0]!));
   });
 
   router.post("/admin/users/:username/reject/", async (req, res) => {
@@ -158,7 +160,7 @@ export function adminRouter(): Router {
         buildRejectedMessage(user, reason, { adminEmail: mailer.adminEmail, webAppUrl: config.DANDI_WEB_APP_URL }),
       );
     }
-    res.json(presentAdminUser(user));
+    res.json(presentAdminUser((await reloadTimestamps(prisma, "users", [user]))[0]!));
   });
 
   router.get("/admin/audit/", async (req, res) => {
@@ -178,7 +180,8 @@ export function adminRouter(): Router {
         take: page.pageSize,
       }),
     ]);
-    res.json(buildPage(req, page, count, records.map(presentAuditRecord)));
+    const precise = await reloadTimestamps(req.deps.prisma, "audit_records", records);
+    res.json(buildPage(req, page, count, precise.map(presentAuditRecord)));
   });
 
   return router;

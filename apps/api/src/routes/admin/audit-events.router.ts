@@ -1,9 +1,10 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { ApiError, canViewAdmin } from "@dandi/core";
+import { ApiError, canViewAdmin, parseTimestamp } from "@dandi/core";
 import { json, REQUIRED_AUTH, registry, ZJsonObject } from "../../openapi";
 import { parseOrThrow, parseQueryBoolean } from "../../lib/validate";
 import { absoluteRequestUrl } from "../../lib/request-url";
+import { formatTimestamp } from "../../lib/time";
 import { MAX_PAGE_SIZE } from "../../lib/pagination";
 import { listAssetAuditEvents, type TAuditCursor } from "./asset-audit-events";
 
@@ -83,7 +84,13 @@ export function auditEventsRouter(): Router {
       results: rows.map((r) => {
         // As DANDI: the asset metadata stays out of the feed.
         const { metadata: _metadata, ...details } = r.details ?? {};
-        return { id: r.id, dandiset_id: r.dandiset_id, timestamp: r.ts, record_type: r.record_type, details };
+        return {
+          id: r.id,
+          dandiset_id: r.dandiset_id,
+          timestamp: formatTimestamp(parseTimestamp(r.ts)),
+          record_type: r.record_type,
+          details,
+        };
       }),
     });
   });

@@ -51,7 +51,7 @@ describe("GET /api/audit/events/asset", () => {
     expect(first.body.results[0]).toEqual({
       id: expect.any(Number),
       dandiset_id: 1,
-      timestamp: "2026-01-01T00:00:00.000000Z",
+      timestamp: "2026-01-01T00:00:00Z",
       record_type: "add_asset",
       details: { path: "f0.nwb" },
     });

@@ -7,6 +7,7 @@ import {
   isOwner,
   listAssetValidationErrors,
   loadDandisetViews,
+  reloadTimestamps,
   updateVersionMetadata,
 } from "@dandi/core";
 import type { Version } from "@dandi/db";
@@ -104,12 +105,14 @@ export function versionsRouter(): Router {
     const page = readPageParams(req);
     const [count, versions, { view, activeUploads }] = await Promise.all([
       req.deps.prisma.version.count({ where: { dandisetId: dandiset.id } }),
-      req.deps.prisma.version.findMany({
-        where: { dandisetId: dandiset.id },
-        orderBy: [{ created: descending ? "desc" : "asc" }, { id: descending ? "desc" : "asc" }],
-        skip: page.offset,
-        take: page.pageSize,
-      }),
+      req.deps.prisma.version
+        .findMany({
+          where: { dandisetId: dandiset.id },
+          orderBy: [{ created: descending ? "desc" : "asc" }, { id: descending ? "desc" : "asc" }],
+          skip: page.offset,
+          take: page.pageSize,
+        })
+        .then((rows) => reloadTimestamps(req.deps.prisma, "versions", rows)),
       contextOf(req, dandiset.id),
     ]);
     res.json(
@@ -145,8 +148,10 @@ export function versionsRouter(): Router {
       name: body.name,
       metadata: { schemaVersion: req.deps.schemas.schemaVersion, ...body.metadata },
     });
-    const saved = await req.deps.prisma.version.findUniqueOrThrow({ where: { id: version.id } });
-    res.json(await detailOf(req, saved));
+    const [saved] = await reloadTimestamps(req.deps.prisma, "versions", [
+      await req.deps.prisma.version.findUniqueOrThrow({ where: { id: version.id } }),
+    ]);
+    res.json(await detailOf(req, saved!));
   });
 
   router.delete("/dandisets/:dandisetId/versions/:version/", async (req, res) => {
