@@ -5,3 +5,4 @@ export * from "./fake-github";
 export * from "./smtp";
 export * from "./fake-datacite";
 export * from "./sentry";
+export * from "./processes";

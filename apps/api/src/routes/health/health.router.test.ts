@@ -1,14 +1,22 @@
 import fs from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import request from "supertest";
+import { startThrowawayRedis } from "@dandi/testing";
 import { createTestContext } from "../../../test/context";
 
 const ctx = await createTestContext();
 // Apps whose dependencies are down (each on its own database; the Redis one on a Redis of its own).
-const dbDown = await createTestContext({ DATABASE_URL: "postgresql://postgres:hunter2-secret@127.0.0.1:1/nope" });
+const dbDown = await createTestContext({
+  DATABASE_URL: "postgresql://postgres:hunter2-secret@127.0.0.1:1/nope",
+});
 const storageParent = await fs.mkdtemp("/tmp/dandi-health-storage-");
-const storageGone = await createTestContext({ LOCAL_STORAGE_DIR: `${storageParent}/missing` });
+const storageGone = await createTestContext({
+  LOCAL_STORAGE_DIR: `${storageParent}/missing`,
+});
+const redis = await startThrowawayRedis();
+const redisDies = await createTestContext({ REDIS_URL: redis.url });
 afterAll(async () => {
+  redis.stop();
   await fs.rm(storageParent, { recursive: true, force: true });
 });
 
@@ -55,7 +63,12 @@ describe("GET /api/health/ready", () => {
     try {
       const res = await request(ctx.app).get("/api/health/ready").expect(503);
       expect(res.body.detail).toBe("Not ready: migrations 1 not applied.");
-      expect(res.body.checks).toEqual({ database: "ok", redis: "ok", storage: "ok", migrations: "1 not applied" });
+      expect(res.body.checks).toEqual({
+        database: "ok",
+        redis: "ok",
+        storage: "ok",
+        migrations: "1 not applied",
+      });
     } finally {
       await ctx.prisma.$executeRaw`UPDATE _prisma_migrations SET finished_at = now() WHERE id = ${last!.id}`;
     }
@@ -73,6 +86,28 @@ describe("GET /api/health/ready", () => {
 
   it("answers 503 for missing local storage", async () => {
     const res = await request(storageGone.app).get("/api/health/ready").expect(503);
-    expect(res.body.checks).toMatchObject({ storage: "unreachable", database: "ok", redis: "ok" });
+    expect(res.body.checks).toMatchObject({
+      storage: "unreachable",
+      database: "ok",
+      redis: "ok",
+    });
+  });
+
+  it("answers while Redis is down: live 200, ready 503 naming redis, within the check timeout", async () => {
+    const app = redisDies.app;
+    await request(app).get("/api/health/ready").expect(200);
+    redis.stop();
+    await request(app).get("/api/health/live").expect(200);
+    const started = Date.now();
+    const res = await request(app).get("/api/health/ready").expect(503);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(res.body.checks).toEqual({
+      database: "ok",
+      redis: "unreachable",
+      storage: "ok",
+      migrations: "ok",
+    });
+    expect(res.body.detail).toBe("Not ready: redis unreachable.");
+    expectNoSecrets(res.body);
   });
 });
