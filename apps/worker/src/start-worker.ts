@@ -13,6 +13,7 @@ import { loadHandler } from "./handlers";
 import type { THandler } from "./handlers/handler";
 import { keepSchedulesRegistered, upsertSchedules } from "./schedules";
 import { reportJobFailure } from "./report-job-failure";
+import { stopWorkers, trackActiveJob, type StopWorkersResult, type TActiveJobs } from "./shutdown";
 
 export interface StartWorkerOptions {
   queues: TQueueName[];
@@ -28,20 +29,27 @@ export interface RunningWorker {
   workers: Worker[];
   /** Stops taking jobs, waits for the active ones, closes connections. */
   close(): Promise<void>;
+  /** SIGTERM: stops taking jobs, waits up to `graceMs`, then hands the still active jobs back to the queue. */
+  shutdown(graceMs: number): Promise<StopWorkersResult>;
 }
 
 /** Runs one BullMQ worker per served queue, dispatching jobs to their handlers by name. */
 export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions): Promise<RunningWorker> {
   const connection = redisOptionsFromUrl(deps.config.REDIS_URL);
+  const active: TActiveJobs = new Map();
   const workers = options.queues.map((queue) => {
-    const worker = new Worker(queue, (job: Job) => runJob(job, queue, deps), {
-      connection,
-      prefix: deps.jobs.prefix,
-      concurrency: options.concurrency,
-      lockDuration: options.lockDurationMs ?? 60_000,
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
-      maxStalledCount: 3,
-    });
+    const worker = new Worker(
+      queue,
+      (job: Job, token) => trackActiveJob(active, job, token, () => runJob(job, queue, deps)),
+      {
+        connection,
+        prefix: deps.jobs.prefix,
+        concurrency: options.concurrency,
+        lockDuration: options.lockDurationMs ?? 60_000,
+        stalledInterval: options.stalledIntervalMs ?? 30_000,
+        maxStalledCount: 3,
+      },
+    );
     worker.on("failed", (job, err) => void reportJobFailure(deps, queue, job, err));
     worker.on("error", (err) => deps.logger.error({ queue, err }, "worker error"));
     return worker;
@@ -54,14 +62,15 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions)
     async close() {
       await Promise.all(workers.map((w) => w.close()));
     },
+    shutdown: (graceMs) => stopWorkers(deps, workers, active, graceMs),
   };
 }
-  const refresh = (options.schedules ?? true) && keepSchedulesRegistered(deps, options.queues);
+const refresh = (options.schedules ?? true) && keepSchedulesRegistered(deps, options.queues);
 
 async function runJob(job: Job, queue: TQueueName, deps: WorkerDeps) {
   const name = job.name as TJobName;
   if (!jobsOfQueue(queue).includes(name)) throw new UnrecoverableError(`unknown job ${job.name} on queue ${queue}`);
-      if (refresh) clearInterval(refresh);
+  if (refresh) clearInterval(refresh);
   const { payload: data, requestId } = splitJobData(job.data);
   let payload;
   try {
