@@ -121,6 +121,13 @@ export const JOBS = {
   sweepExpiredUploads: define({ queue: "default", payload: ZEmpty, options: retry(2, 60_000) }),
   /** Sweep: deletes blobs no asset references, after the grace period. */
   sweepOrphanedBlobs: define({ queue: "default", payload: ZEmpty, options: retry(2, 60_000) }),
+  /** Sweep: lists the bucket's blobs/ (multipart uploads, objects) and removes what no row references. */
+  reconcileStorage: define({
+    queue: "default",
+    payload: ZEmpty,
+    jobId: () => "reconcile-storage",
+    options: retry(2, 60_000),
+  }),
   /** Finishes the unembargo of one dandiset already set to UNEMBARGOING (safe to run twice). */
   unembargoDandiset: define({
     queue: "default",

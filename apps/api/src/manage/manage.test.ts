@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -132,5 +133,22 @@ describe("manage CLI", { timeout: 180_000 }, () => {
     expect(await ctx.prisma.auditRecord.count({ where: { recordType: "create_dandiset" } })).toBe(
       DEMO_DANDISETS.length,
     );
+  });
+
+  it("reconcile-storage --dry-run lists an unreferenced blob object and keeps it; without it, deletes it", async () => {
+    const key = `blobs/abc/def/abcdef00-${randomUUID().slice(9)}`;
+    await ctx.deps.storage.putObject(key, "orphan");
+    const env = { LOCAL_STORAGE_DIR: ctx.config.LOCAL_STORAGE_DIR, BLOB_GC_GRACE_SECONDS: "0" };
+    await new Promise((r) => setTimeout(r, 1100));
+    const dry = await manage(["reconcile-storage", "--dry-run"], env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`would delete ${key}`);
+    expect(dry.stdout).toContain("Dry run: 0 multipart uploads to abort, 1 objects to delete");
+    expect(await ctx.deps.storage.headObject(key)).not.toBeNull();
+    const real = await manage(["reconcile-storage"], env);
+    expect(real.stdout).toContain(`delete ${key}`);
+    expect(real.stdout).toContain("0 multipart uploads aborted, 1 objects deleted");
+    expect(await ctx.deps.storage.headObject(key)).toBeNull();
+    expect((await ctx.prisma.garbageCollectionEvent.findMany()).map((e) => e.type)).toEqual(["StorageObject"]);
   });
 });

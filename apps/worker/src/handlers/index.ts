@@ -22,6 +22,7 @@ export const HANDLER_LOADERS: { [N in TJobName]: () => Promise<THandler<N>> } = 
   sweepValidation: async () => (await import("./sweep-validation.handler")).handleSweepValidation,
   sweepExpiredUploads: async () => (await import("./sweep-expired-uploads.handler")).handleSweepExpiredUploads,
   sweepOrphanedBlobs: async () => (await import("./sweep-orphaned-blobs.handler")).handleSweepOrphanedBlobs,
+  reconcileStorage: async () => (await import("./reconcile-storage.handler")).handleReconcileStorage,
   sweepAccessLogs: async () => (await import("./sweep-access-logs.handler")).handleSweepAccessLogs,
   processAccessLog: async () => (await import("./process-access-log.handler")).handleProcessAccessLog,
   unembargoDandiset: async () => (await import("./embargo.handler")).handleUnembargoDandiset,

@@ -3,7 +3,8 @@ import type { Db } from "@dandi/db";
 /** How long garbage-collection records are kept (DANDI's RESTORATION_WINDOW). */
 export const GC_RESTORATION_WINDOW_SECONDS = 30 * 24 * 3600;
 
-export type TGarbageCollectedModel = "AssetBlob" | "Upload";
+/** Rows (AssetBlob, Upload), or what the storage reconciliation removed from the bucket. */
+export type TGarbageCollectedModel = "AssetBlob" | "Upload" | "StorageObject" | "MultipartUpload";
 
 /**
  * One garbage-collection run's event, created with the run's first deletion
@@ -20,12 +21,28 @@ export class GarbageCollectionRun {
    * columns but its id), in the deleting transaction. Call `committed` once
    * that transaction has committed.
    */
-  async record(tx: Db, row: { id: bigint | number } & Record<string, unknown>): Promise<number> {
+  async record(tx: Db, row: { id: bigint | number | string } & Record<string, unknown>): Promise<number> {
     const eventId = this.eventId ?? (await createEvent(tx, this.model));
     const { id, ...fields } = row;
     await tx.garbageCollectionEventRecord.create({
       data: { eventId, record: JSON.parse(JSON.stringify({ model: this.model, pk: id, fields }, bigintToString)) },
     });
+    return eventId;
+  }
+
+  /** `record` for several rows in one transaction (one event); null when `rows` is empty. */
+  async recordMany(
+    tx: Db,
+    rows: ({ id: bigint | number | string } & Record<string, unknown>)[],
+  ): Promise<number | null> {
+    let eventId: number | null = this.eventId;
+    for (const row of rows) {
+      const { id, ...fields } = row;
+      eventId ??= await createEvent(tx, this.model);
+      await tx.garbageCollectionEventRecord.create({
+        data: { eventId, record: JSON.parse(JSON.stringify({ model: this.model, pk: id, fields }, bigintToString)) },
+      });
+    }
     return eventId;
   }
 

@@ -7,6 +7,7 @@ import { pipeline } from "node:stream/promises";
 import type { TConfig } from "../config";
 import { formatContentDisposition } from "./content-disposition";
 import type {
+  ListedMultipartUpload,
   ListedObject,
   ListObjectsOptions,
   ListObjectsPage,
@@ -88,6 +89,26 @@ export class LocalStorage implements Storage {
     const p = `uploads/${uploadId}/complete`;
     const q = this.signer.signQuery(LOCAL_SCOPES.complete, p, { key }, this.config.UPLOAD_URL_EXPIRY);
     return `${this.baseUrl}/${p}?${q}`;
+  }
+
+  /** The uploads under multipart/ whose key starts with `prefix`; started when upload.json was written. */
+  async listMultipartUploads(prefix: string): Promise<ListedMultipartUpload[]> {
+    let ids: string[];
+    try {
+      ids = await fsp.readdir(path.join(this.root, "multipart"));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw err;
+    }
+    const found: ListedMultipartUpload[] = [];
+    for (const uploadId of ids.filter(isSafeUploadId)) {
+      const file = path.join(this.uploadDir(uploadId), "upload.json");
+      const state = await readJson<UploadState>(file);
+      if (!state || !state.key.startsWith(prefix)) continue;
+      const stat = await fsp.stat(file).catch(() => null);
+      if (stat) found.push({ key: state.key, uploadId, initiated: stat.mtime });
+    }
+    return found.sort((a, b) => a.initiated.getTime() - b.initiated.getTime());
   }
 
   /** Removes the upload's parts; unknown uploads are ignored, so that cleanup can be retried. */

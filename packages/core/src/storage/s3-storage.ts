@@ -7,6 +7,7 @@ import {
   DeleteObjectTaggingCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   PutObjectTaggingCommand,
@@ -17,7 +18,14 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Readable } from "node:stream";
 import type { TConfig } from "../config";
 import { formatContentDisposition } from "./content-disposition";
-import type { ListObjectsOptions, ListObjectsPage, PresignGetOptions, Storage, StoredObjectInfo } from "./storage";
+import type {
+  ListedMultipartUpload,
+  ListObjectsOptions,
+  ListObjectsPage,
+  PresignGetOptions,
+  Storage,
+  StoredObjectInfo,
+} from "./storage";
 
 const EMBARGO_TAG = "embargoed=true";
 /** DeleteObjects takes at most this many keys per request. */
@@ -77,6 +85,30 @@ export class S3Storage implements Storage {
 
   async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
     await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+  }
+
+  async listMultipartUploads(prefix: string): Promise<ListedMultipartUpload[]> {
+    const found: ListedMultipartUpload[] = [];
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      const out = await this.client.send(
+        new ListMultipartUploadsCommand({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          KeyMarker: keyMarker,
+          UploadIdMarker: uploadIdMarker,
+        }),
+      );
+      for (const u of out.Uploads ?? []) {
+        if (u.Key && u.UploadId)
+          found.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated ?? new Date(0) });
+      }
+      if (!out.IsTruncated || (!out.NextKeyMarker && !out.NextUploadIdMarker)) break;
+      keyMarker = out.NextKeyMarker;
+      uploadIdMarker = out.NextUploadIdMarker;
+    }
+    return found.sort((a, b) => a.initiated.getTime() - b.initiated.getTime());
   }
 
   async headObject(key: string): Promise<StoredObjectInfo | null> {

@@ -38,6 +38,14 @@ export interface ListObjectsPage {
   isTruncated: boolean;
 }
 
+/** A multipart upload that was started and neither completed nor aborted (S3's ListMultipartUploads). */
+export interface ListedMultipartUpload {
+  key: string;
+  uploadId: string;
+  /** When it was started. */
+  initiated: Date;
+}
+
 /**
  * Where blobs and manifests live. Two implementations: `s3` (AWS S3 or any
  * S3-compatible endpoint, presigned with @aws-sdk/s3-request-presigner) and
@@ -54,6 +62,8 @@ export interface Storage {
   /** A URL the client POSTs the CompleteMultipartUpload XML body to. */
   presignCompleteMultipartUpload(key: string, uploadId: string): Promise<string>;
   abortMultipartUpload(key: string, uploadId: string): Promise<void>;
+  /** Every multipart upload in progress whose key starts with `prefix`, oldest first. */
+  listMultipartUploads(prefix: string): Promise<ListedMultipartUpload[]>;
 
   /** Size and ETag, or null when the object does not exist. */
   headObject(key: string): Promise<StoredObjectInfo | null>;

@@ -4,6 +4,7 @@ import { createUserCommand } from "./create-user.command";
 import { createTokenCommand } from "./create-token.command";
 import { seedDemoCommand } from "./seed-demo.command";
 import { migrateCommand } from "./migrate.command";
+import { reconcileStorageCommand } from "./reconcile-storage.command";
 
 export type { ManageCommand, ManageContext } from "./manage-command";
 
@@ -14,4 +15,5 @@ export const COMMANDS: Record<string, ManageCommand> = {
   "create-user": createUserCommand,
   "create-token": createTokenCommand,
   "seed-demo": seedDemoCommand,
+  "reconcile-storage": reconcileStorageCommand,
 };

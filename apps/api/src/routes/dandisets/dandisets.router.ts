@@ -185,7 +185,7 @@ export function dandisetsRouter(): Router {
 
   router.delete("/dandisets/:dandisetId/", async (req, res) => {
     const dandiset = await findReadableDandiset(req);
-    await deleteDandiset({ db: req.deps.prisma, user: req.user!, dandisetId: dandiset.id });
+    await deleteDandiset({ db: req.deps.prisma, storage: req.deps.storage, user: req.user!, dandisetId: dandiset.id });
     res.status(204).end();
   });
 
@@ -253,7 +253,7 @@ export function dandisetsRouter(): Router {
   router.delete("/dandisets/:dandisetId/uploads/", async (req, res) => {
     const dandiset = await findDandiset(req);
     requireOwner(req, dandiset);
-    await clearDandisetUploads({ db: req.deps.prisma, dandisetId: dandiset.id });
+    await clearDandisetUploads({ db: req.deps.prisma, storage: req.deps.storage, dandisetId: dandiset.id });
     res.status(204).end();
   });
 
