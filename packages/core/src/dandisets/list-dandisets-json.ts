@@ -9,8 +9,8 @@ const VERSION_COLUMNS = Prisma.sql`v.id, v.version, v.name, v.asset_count, v.siz
  * UTC, six fractional digits, none for a whole second, then Z.
  */
 function timestampJson(column: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`'"' || to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
-    || CASE WHEN date_trunc('second', ${column}) = ${column} THEN '' ELSE to_char(${column}, '.US') END || 'Z"'`;
+  // One to_char and a replace cost about what the millisecond rendering did (a CASE on date_trunc cost more).
+  return Prisma.sql`'"' || replace(to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '.000000Z', 'Z') || '"'`;
 }
 
 /** DandisetVersionSerializer (a version inside a list item) of the row `v`, or null. */
