@@ -99,6 +99,16 @@ describe("NUL characters, on every route", () => {
     }
   });
 
+  it("refuses NUL in a form body too (the questionnaire form)", async () => {
+    const res = await request(ctx.app)
+      .post("/api/users/questionnaire-form/")
+      .set(auth)
+      .type("form")
+      .send("organization=a%00b");
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual(NUL_DETAIL);
+  });
+
   it("refuses the issue's example, anonymously", async () => {
     const res = await request(ctx.app)
       .post("/api/blobs/digest/")

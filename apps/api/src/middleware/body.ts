@@ -29,7 +29,7 @@ export const BODY_LIMITS: TBodyLimit[] = [
 ];
 
 /**
- * JSON body parsing with a size limit per route. Mounted after authentication
+ * JSON (and form) body parsing with a size limit per route. Mounted after authentication
  * and the approved-or-read-only check, so that a request refused there (an
  * anonymous write) is answered without its body ever being read; a body longer
  * than its route's limit is a 413, answered from Content-Length before reading
@@ -40,7 +40,10 @@ export function parseJsonBody(rules: TBodyLimit[] = BODY_LIMITS, defaultLimit = 
   const parserFor = (limit: number): RequestHandler => {
     let parser = parsers.get(limit);
     if (!parser) {
-      parser = express.json({ limit, strict: false });
+      // Form bodies (the questionnaire form) too, so that the checks after parsing see every body.
+      const json = express.json({ limit, strict: false });
+      const form = express.urlencoded({ extended: false, limit });
+      parser = (req, res, next) => json(req, res, (err?: unknown) => (err ? next(err) : form(req, res, next)));
       parsers.set(limit, parser);
     }
     return parser;
