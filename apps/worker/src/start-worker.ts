@@ -56,21 +56,21 @@ export async function startWorker(deps: WorkerDeps, options: StartWorkerOptions)
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   if (options.schedules ?? true) await upsertSchedules(deps, options.queues);
+  const refresh = (options.schedules ?? true) && keepSchedulesRegistered(deps, options.queues);
   deps.logger.info({ queues: options.queues, concurrency: options.concurrency }, "worker started");
   return {
     workers,
     async close() {
+      if (refresh) clearInterval(refresh);
       await Promise.all(workers.map((w) => w.close()));
     },
     shutdown: (graceMs) => stopWorkers(deps, workers, active, graceMs),
   };
 }
-const refresh = (options.schedules ?? true) && keepSchedulesRegistered(deps, options.queues);
 
 async function runJob(job: Job, queue: TQueueName, deps: WorkerDeps) {
   const name = job.name as TJobName;
   if (!jobsOfQueue(queue).includes(name)) throw new UnrecoverableError(`unknown job ${job.name} on queue ${queue}`);
-  if (refresh) clearInterval(refresh);
   const { payload: data, requestId } = splitJobData(job.data);
   let payload;
   try {
