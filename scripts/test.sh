@@ -50,6 +50,16 @@ if [ -d tests/ops ]; then
   ensure_venv "moto=moto[server]" "pytest=pytest" "awscli=awscli"
   step test:ops env PATH="$VENV/bin:$PATH" "$VENV/bin/python" -m pytest tests/ops
 fi
+# One Linux server behind Caddy, HTTPS end to end (deploy/single-server), both storage backends.
+if [ -d tests/single-server ]; then
+  if command -v caddy >/dev/null; then
+    ensure_venv "dandi=dandi" "moto=moto[server]" "pytest=pytest"
+    step test:single-server env PATH="$VENV/bin:$PATH" "$VENV/bin/python" -m pytest -s tests/single-server
+  else
+    warn "test:single-server FAILED: caddy not found (apt-get install -y caddy; .ci/run installs it)"
+    FAILED+=("test:single-server")
+  fi
+fi
 # Browser end-to-end suites: every package with a test:e2e script (turbo builds it first).
 if grep -qs '"test:e2e"' apps/*/package.json packages/*/package.json; then
   step test:e2e pnpm exec turbo run test:e2e --concurrency=1 --continue --output-logs=full --log-order=stream
