@@ -13,6 +13,22 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
  * anything else → 500 with a request id, logged and sent to Sentry.
  */
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
+  // The response has started (a download streaming when storage failed, or the client left):
+  // a second status line cannot be sent, so the connection is cut and the client sees a
+  // truncated body. Only a fault of ours is an error worth reporting.
+  if (res.headersSent) {
+    const code = (err as { code?: string } | undefined)?.code;
+    const clientGone =
+      req.destroyed || code === "ECONNRESET" || code === "ECONNABORTED" || code === "ERR_STREAM_PREMATURE_CLOSE";
+    if (clientGone) {
+      req.log?.debug({ code }, "client went away during the response");
+    } else {
+      req.log?.error({ err }, "error after the response started");
+      Sentry.captureException(err, { tags: { request_id: String(req.id ?? ""), method: req.method } });
+    }
+    res.destroy();
+    return;
+  }
   if (err instanceof ApiError) {
     res.status(err.status).set(err.headers).json(err.body);
     return;
