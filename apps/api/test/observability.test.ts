@@ -50,7 +50,7 @@ async function call(method: string, url: string, options: { body?: unknown; head
     method,
     redirect: "manual",
     headers,
-    body: isJson ? JSON.stringify(options.body) : (options.body as string | Buffer | undefined),
+    body: isJson ? JSON.stringify(options.body) : (options.body as unknown as RequestInit["body"]),
   });
   const text = await res.text();
   let json: Record<string, unknown> = {};

@@ -15,10 +15,7 @@ export interface StartUnembargoOptions {
  * The status check and the update are one conditional write, so two requests
  * cannot both start it.
  */
-export async function startUnembargo({
-  prisma,
-  dandisetId,
-}: StartUnembargoOptions): Promise<{ outboxIds: bigint[] }> {
+export async function startUnembargo({ prisma, dandisetId }: StartUnembargoOptions): Promise<{ outboxIds: bigint[] }> {
   return prisma.$transaction(async (tx) => {
     const dandiset = await tx.dandiset.findUnique({ where: { id: dandisetId }, select: { embargoStatus: true } });
     if (!dandiset) throw ApiError.notFound();
