@@ -33,6 +33,12 @@ const browser = await chromium.launch({
   ],
 });
 const report = { pages: {}, cookie: null, signedIn: false };
+/** Whether the element appears within 20 s (the page may still be fetching). */
+const shows = (locator) =>
+  locator
+    .waitFor({ state: "visible", timeout: 20_000 })
+    .then(() => true)
+    .catch(() => false);
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -74,15 +80,11 @@ try {
     await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
   };
 
-  await visit("home", `${origin}/`, () => page.getByRole("navigation").first().isVisible());
-  await visit("landing", `${origin}/dandiset/${dandiset}`, () =>
-    page.getByText(dandiset, { exact: false }).first().isVisible(),
-  );
-  await visit("files", `${origin}/dandiset/${dandiset}/draft/files`, () =>
-    page.getByText("notes.txt").first().isVisible(),
-  );
+  await visit("home", `${origin}/`, () => shows(page.getByRole("navigation").first()));
+  await visit("landing", `${origin}/dandiset/${dandiset}`, () => shows(page.getByText("Over HTTPS").first()));
+  await visit("files", `${origin}/dandiset/${dandiset}/draft/files`, () => shows(page.getByText("notes.txt").first()));
 
-  await visit("signin", `${origin}/signin`, () => page.getByLabel("E-mail").isVisible());
+  await visit("signin", `${origin}/signin`, () => shows(page.getByLabel("E-mail")));
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
   signedIn = true;
