@@ -20,7 +20,18 @@ const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 export const REPO_ROOT = path.resolve(WEB_DIR, "../..");
 export const ARTIFACTS = path.join(REPO_ROOT, "artifacts", "screenshots");
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Headless Chromium as root on a machine without network (environment.md). */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export const OWNER = { email: "owner@example.org", password: "owner-password-1", first: "Olive", last: "Owner" };
 export const ADMIN = { email: "admin@example.org", password: "admin-password-1" };
@@ -241,19 +252,7 @@ export async function startStack({ webEnv = {}, apiEnv = {} } = {}) {
     spa = await serveSpa(dist, webPort);
     await waitFor(`${apiUrl}/api/info/`, 60_000, "API");
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     return { apiUrl, webUrl, token, browser, tmp, dist, github, databaseUrl, close, logs: () => readLogs(tmp) };
   } catch (err) {

@@ -13,24 +13,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS } from "./harness.mjs";
 
 const [origin, dandiset, email, password, spki, shots] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 fs.mkdirSync(shots, { recursive: true });
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    `--ignore-certificate-errors-spki-list=${spki}`,
-  ],
+  args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spki}`],
 });
 const report = { pages: {}, cookie: null, signedIn: false };
 /** Whether the element appears within 20 s (the page may still be fetching). */
