@@ -8,7 +8,7 @@ import {
   submitQuestionnaire,
 } from "@dandi/core";
 import { z } from "zod";
-import { OPTIONAL_AUTH, registry } from "../../openapi";
+import { OPTIONAL_AUTH, ZApiErrorSchema, registry } from "../../openapi";
 import { safeNextUrl } from "../auth/safe-next";
 import { presentQuestionnaire } from "./questionnaire.presenter";
 import { renderQuestionnaireForm } from "./questionnaire-form.presenter";
@@ -35,8 +35,9 @@ registry.registerPath({
   responses: {
     302: { description: "To `next` or the web app" },
     400: {
-      description: "The form again, with errors",
-      content: { "text/html": { schema: z.string() } },
+      description:
+        "The form again, with errors; input refused before the form is read (NUL characters, a malformed body) is DRF's JSON error",
+      content: { "text/html": { schema: z.string() }, "application/json": { schema: ZApiErrorSchema } },
     },
   },
 });
