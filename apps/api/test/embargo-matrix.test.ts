@@ -4,6 +4,7 @@ import request from "supertest";
 import type { EmbargoStatus } from "@dandi/db";
 import { blobKey, createUser, regenerateApiKey } from "@dandi/core";
 import { buildUser } from "@dandi/testing";
+import { registeredRoutes } from "./app-routes";
 import { createTestContext } from "./context";
 
 /**
@@ -435,22 +436,7 @@ describe("embargo read matrix", () => {
   }
 
   it("covers every GET and HEAD route the app registers", () => {
-    const found: string[] = [];
-    const walk = (stack: unknown[], prefix: string) => {
-      for (const layer of stack as {
-        route?: { path: string | string[]; methods: Record<string, boolean> };
-        handle?: { stack?: unknown[] };
-        rawPath?: string;
-      }[]) {
-        if (layer.route) {
-          for (const m of Object.keys(layer.route.methods))
-            found.push(`${m.toUpperCase()} ${prefix}${String(layer.route.path)}`);
-        } else if (layer.handle?.stack) {
-          walk(layer.handle.stack, prefix + (layer.rawPath && layer.rawPath !== "/" ? layer.rawPath : ""));
-        }
-      }
-    };
-    walk((ctx.app as unknown as { router: { stack: unknown[] } }).router.stack, "");
+    const found = registeredRoutes(ctx.app).map((r) => `${r.method} ${r.prefix}${String(r.path)}`);
     const reads = [...new Set(found.filter((r) => /^(GET|HEAD|_ALL) /.test(r)))].sort();
     const covered = new Set(CASES.map((c) => c.route));
     expect(reads.filter((r) => !covered.has(r))).toEqual([]);

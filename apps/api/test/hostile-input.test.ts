@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { buildUser } from "@dandi/testing";
+import { registeredRoutes } from "./app-routes";
 import { createTestContext } from "./context";
 
 /**
@@ -24,25 +25,14 @@ const dandisetId = await createDandiset();
 
 /** Every route the app registers, as [METHOD, path] with Express's placeholders. */
 function appRoutes(): [string, string][] {
-  const found: [string, string][] = [];
-  const walk = (stack: unknown[], prefix: string) => {
-    for (const layer of stack as {
-      route?: { path: string | string[]; methods: Record<string, boolean> };
-      handle?: { stack?: unknown[] };
-      rawPath?: string;
-    }[]) {
-      if (layer.route) {
-        for (const path of [layer.route.path].flat()) {
-          if (typeof path !== "string") continue;
-          for (const m of Object.keys(layer.route.methods)) found.push([m.toUpperCase(), `${prefix}${path}`]);
-        }
-      } else if (layer.handle?.stack) {
-        walk(layer.handle.stack, prefix + (layer.rawPath && layer.rawPath !== "/" ? layer.rawPath : ""));
-      }
-    }
-  };
-  walk((ctx.app as unknown as { router: { stack: unknown[] } }).router.stack, "");
-  return found.filter(([m]) => m !== "_ALL");
+  return registeredRoutes(ctx.app)
+    .filter((r) => r.method !== "_ALL")
+    .flatMap((r) =>
+      [r.path]
+        .flat()
+        .filter((path) => typeof path === "string")
+        .map((path): [string, string] => [r.method, `${r.prefix}${path}`]),
+    );
 }
 
 /** A route's path with its parameters filled in: real ids where we have them, `fill` elsewhere. */
