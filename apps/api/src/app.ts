@@ -25,7 +25,8 @@ function corsOptions(allowed: string[]) {
       origin: trusted || SAFE_METHODS.has(method.toUpperCase()),
       credentials: trusted,
       allowedHeaders: ["authorization", "content-type", "baggage", "sentry-trace", "x-csrf-token"],
-      exposedHeaders: ["Location", "X-Request-Username", "X-Request-Id"],
+      // ETag: a browser upload to the local backend's signed part URLs (/storage) reads each part's ETag.
+      exposedHeaders: ["Location", "X-Request-Username", "X-Request-Id", "ETag"],
     });
   };
 }

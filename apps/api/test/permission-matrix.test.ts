@@ -244,6 +244,12 @@ const CASES: TCase[] = [
     expect: anyApproved(200),
   },
   {
+    // Fresh part URLs for resuming (not in DANDI): owners only, as initialize.
+    route: "POST /uploads/:uploadId/parts/",
+    call: (a, w) => request(a).post(`/api/uploads/${w.uploadId}/parts/`),
+    expect: ownerOnly(200),
+  },
+  {
     // Nothing was uploaded, so everyone allowed in gets "Object does not exist.".
     route: "POST /uploads/:uploadId/validate/",
     call: (a, w) => request(a).post(`/api/uploads/${w.uploadId}/validate/`),

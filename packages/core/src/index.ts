@@ -16,6 +16,7 @@ export * from "./uploads/complete-upload";
 export * from "./uploads/validate-upload";
 export * from "./uploads/find-blob-by-digest";
 export * from "./uploads/find-visible-upload";
+export * from "./uploads/presign-upload-parts";
 export * from "./uploads/load-blob-owner-ids";
 export * from "./audit";
 export * from "./users/describe-user";

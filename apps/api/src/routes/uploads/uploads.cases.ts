@@ -158,6 +158,56 @@ export function defineUploadProtocolTests(backend: "local" | "s3", getCtx: () =>
       expect(Buffer.compare(Buffer.from(await ranged.arrayBuffer()), data.subarray(3))).toBe(0);
     });
 
+    it("re-signs the parts of an open upload: a resumed upload keeps its id and its stored parts", async () => {
+      const data = randomBytes(70 * MiB);
+      const init = await initialize(owner.token, open.identifier, data).expect(200);
+      const [first] = init.body.parts as { part_number: number; size: number; upload_url: string }[];
+      // Part 1 goes up with initialize's URL; then the client comes back (a reload) and asks for fresh URLs.
+      const put1 = await fetch(first!.upload_url, {
+        method: "PUT",
+        body: new Uint8Array(data.subarray(0, first!.size)),
+      });
+      expect(put1.status).toBe(200);
+      const etag1 = put1.headers.get("etag")!.replace(/"/g, "");
+
+      const fresh = await post(`/api/uploads/${init.body.upload_id}/parts/`, owner.token).expect(200);
+      expect(fresh.body.upload_id).toBe(init.body.upload_id);
+      expect(fresh.body.parts.map((p: { part_number: number; size: number }) => [p.part_number, p.size])).toEqual(
+        planEtagParts(data.length).map((p) => [p.partNumber, p.size]),
+      );
+      const second = fresh.body.parts[1] as { part_number: number; size: number; upload_url: string };
+      const put2 = await fetch(second.upload_url, { method: "PUT", body: new Uint8Array(data.subarray(first!.size)) });
+      expect(put2.status).toBe(200);
+      const etag2 = put2.headers.get("etag")!.replace(/"/g, "");
+
+      // Completing with part 1 from before the re-sign and part 2 from after it gives the whole file.
+      const complete = await post(`/api/uploads/${init.body.upload_id}/complete/`, owner.token)
+        .send({
+          parts: [
+            { part_number: 1, size: first!.size, etag: etag1 },
+            { part_number: 2, size: second.size, etag: etag2 },
+          ],
+        })
+        .expect(200);
+      expect((await fetch(complete.body.complete_url, { method: "POST", body: complete.body.body })).status).toBe(200);
+      const blob = await post(`/api/uploads/${init.body.upload_id}/validate/`, owner.token).expect(200);
+      expect(blob.body.etag).toBe(computeDandiEtag(data));
+      // Validated: the upload is gone, so are its parts.
+      await post(`/api/uploads/${init.body.upload_id}/parts/`, owner.token).expect(404);
+    });
+
+    it("re-signs parts for owners only; others get 403, those who may not see the dandiset 404", async () => {
+      const data = randomBytes(10);
+      const init = await initialize(owner.token, open.identifier, data).expect(200);
+      const res = await post(`/api/uploads/${init.body.upload_id}/parts/`, other.token).expect(403);
+      expect(res.body).toEqual({ detail: "You do not have permission to perform this action." });
+      await post(`/api/uploads/${init.body.upload_id}/parts/`, admin.token).expect(200);
+      await post(`/api/uploads/${crypto.randomUUID()}/parts/`, owner.token).expect(404);
+      await post("/api/uploads/not-a-uuid/parts/", owner.token).expect(404);
+      const hidden = await initialize(owner.token, embargoed.identifier, data).expect(200);
+      await post(`/api/uploads/${hidden.body.upload_id}/parts/`, other.token).expect(404);
+    });
+
     it("tags uploads into an embargoed dandiset", async () => {
       const data = randomBytes(10);
       const init = await initialize(owner.token, embargoed.identifier, data).expect(200);

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { ApiError, completeUpload, initializeUpload, validateUpload } from "@dandi/core";
+import { ApiError, completeUpload, initializeUpload, presignUploadParts, validateUpload } from "@dandi/core";
 import { json, jsonBody, registry } from "../../openapi";
 import { ZAssetBlobSchema } from "../blobs/blobs.schemas";
 import { drainAfterCommit } from "../../lib/drain-after-commit";
@@ -70,6 +70,21 @@ registry.registerPath({
 });
 registry.registerPath({
   method: "post",
+  path: "/api/uploads/{uploadId}/parts/",
+  summary: "Fresh presigned part URLs for an upload that is still open (not in DANDI; resuming after the URLs expired)",
+  description:
+    "Owners of the upload's dandiset only. Same answer as initialize's, for the same upload id and part schedule: " +
+    "parts already stored stay stored, a client sends only the ones it has not.",
+  request: { params: UploadParams },
+  responses: {
+    200: json("{upload_id, parts: [{part_number, size, upload_url}]}", ZInitializedUploadSchema),
+    400: { description: "The dandiset is being unembargoed" },
+    403: { description: "Not an owner of the upload's dandiset" },
+    404: { description: "Unknown upload" },
+  },
+});
+registry.registerPath({
+  method: "post",
   path: "/api/uploads/{uploadId}/validate/",
   summary: "Check the completed object and mint its AssetBlob",
   request: { params: UploadParams },
@@ -108,6 +123,16 @@ export function uploadsRouter(): Router {
       parts: parts.map((p) => ({ partNumber: p.part_number, size: p.size, etag: p.etag })),
     });
     res.json(presentCompletedUpload(result));
+  });
+
+  router.post("/uploads/:uploadId/parts/", async (req, res) => {
+    const result = await presignUploadParts({
+      db: req.deps.prisma,
+      storage: req.deps.storage,
+      actor: req.user,
+      uploadId: req.params.uploadId,
+    });
+    res.json(presentInitializedUpload({ kind: "started", ...result }));
   });
 
   router.post("/uploads/:uploadId/validate/", async (req, res) => {

@@ -1,0 +1,5 @@
+/**
+ * Code that runs both in Node (API, worker) and in the browser (web app):
+ * no Node built-ins, no dependencies.
+ */
+export * from "./etag-parts";
