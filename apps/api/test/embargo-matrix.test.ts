@@ -221,6 +221,12 @@ const CASES: TCase[] = [
     kind: dandisetRoute(),
   },
   {
+    // The folder's files streamed as a zip (owners and admins: 200).
+    route: "GET /api/dandisets/:dandisetId/versions/:version/assets/paths/zip/",
+    calls: (w) => [get(`${v(w)}/assets/paths/zip/?path=sub-${w.tag}`), get(`${v(w)}/assets/paths/zip/`)],
+    kind: dandisetRoute(),
+  },
+  {
     route: "GET /api/dandisets/:dandisetId/versions/:version/assets/:assetId/",
     calls: (w) => w.assets.map((a) => get(`${v(w)}/assets/${a}/`)),
     kind: dandisetRoute(),

@@ -68,6 +68,17 @@ async function seedWorld() {
   await prisma.versionAsset.create({
     data: { versionId: dandiset.versions[0]!.id, assetId: asset.id, path: asset.path, created: asset.created },
   });
+  // Its leaf in the folder tree, as an asset write leaves it (the path moves and deletes read the tree).
+  await prisma.assetPath.create({
+    data: {
+      versionId: dandiset.versions[0]!.id,
+      path: asset.path,
+      parent: "",
+      assetId: asset.id,
+      aggregateFiles: 1,
+      aggregateSize: blob.size,
+    },
+  });
   const uploadUuid = randomUUID();
   const multipartUploadId = await storage.createMultipartUpload(blobKey(uploadUuid), { embargoed: false });
   await prisma.upload.create({
@@ -195,6 +206,22 @@ const CASES: TCase[] = [
     route: "DELETE /dandisets/:dandisetId/versions/:version/assets/:assetId/",
     call: (a, w) => request(a).delete(`${draft(w)}/assets/${w.asset.assetId}/`),
     expect: ownerOnly(204),
+  },
+  {
+    route: "POST /dandisets/:dandisetId/versions/:version/assets/paths/move/",
+    call: (a, w) =>
+      request(a)
+        .post(`${draft(w)}/assets/paths/move/`)
+        .send({ source: "a.nwb", destination: "d/a.nwb" }),
+    expect: ownerOnly(200),
+  },
+  {
+    route: "POST /dandisets/:dandisetId/versions/:version/assets/paths/delete/",
+    call: (a, w) =>
+      request(a)
+        .post(`${draft(w)}/assets/paths/delete/`)
+        .send({ path: "a.nwb" }),
+    expect: ownerOnly(200),
   },
   {
     route: "POST /zarr/",

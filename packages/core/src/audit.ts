@@ -33,6 +33,21 @@ export interface WriteAuditRecordOptions {
 }
 
 /**
+ * The user columns of an audit record: username, e-mail, full name. The columns
+ * have DANDI's lengths; clip rather than fail the audited write. Also for the
+ * set-based writers that insert many records in one statement.
+ */
+export function auditUserColumns(
+  user: Pick<User, "username" | "email" | "firstName" | "lastName"> | null,
+): [string, string, string] {
+  return [
+    (user?.username ?? "").slice(0, 39),
+    (user?.email ?? "").slice(0, 254),
+    (user ? `${user.firstName} ${user.lastName}` : "").slice(0, 301),
+  ];
+}
+
+/**
  * Appends one audit record. Pass the transaction client when the audited change
  * runs in a transaction, so the record commits (or rolls back) with it.
  *
@@ -45,13 +60,13 @@ export async function writeAuditRecord(db: Db, options: WriteAuditRecordOptions)
     throw new Error("An audit record's description is required exactly when admin is true");
   }
   if (!user && !admin) throw new Error("An audit record needs a user unless admin is true");
+  const [username, userEmail, userFullname] = auditUserColumns(user);
   await db.auditRecord.create({
     data: {
       dandisetId,
-      // The columns have DANDI's lengths; clip rather than fail the audited write.
-      username: (user?.username ?? "").slice(0, 39),
-      userEmail: (user?.email ?? "").slice(0, 254),
-      userFullname: (user ? `${user.firstName} ${user.lastName}` : "").slice(0, 301),
+      username,
+      userEmail,
+      userFullname,
       recordType,
       details,
       admin,

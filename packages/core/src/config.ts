@@ -115,6 +115,16 @@ export const ZConfigSchema = z
       .int()
       .min(60)
       .default(6 * 3600),
+    /**
+     * Caps of a folder (or whole version) downloaded as one zip from the web app: at most this
+     * many files and bytes; a larger folder is refused with a 400 before anything is streamed.
+     */
+    ZIP_MAX_FILES: z.coerce.number().int().min(1).default(1000),
+    ZIP_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(1024 ** 3),
     /** Lifetime of presigned multipart upload URLs, seconds (DANDI: 7 days). */
     UPLOAD_URL_EXPIRY: z.coerce
       .number()

@@ -65,6 +65,8 @@ export * from "./assets/remove-asset";
 export * from "./assets/list-version-assets";
 export * from "./asset-paths/list-path-children";
 export * from "./asset-paths/list-at-path";
+export * from "./asset-paths/manage-asset-paths";
+export * from "./asset-paths/list-zip-entries";
 export * from "./checksums/hash-stream";
 export * from "./checksums/compute-blob-sha256";
 export * from "./zarr/zarr-checksum";

@@ -14,6 +14,7 @@ import { usersRouter } from "./users/users.router";
 import { authTokenRouter } from "./auth-token/auth-token.router";
 import { statsRouter } from "./stats/stats.router";
 import { versionAssetsRouter } from "./assets/version-assets.router";
+import { assetPathsRouter } from "./asset-paths/asset-paths.router";
 import { assetsRouter } from "./assets/assets.router";
 import { authRouter } from "./auth/auth.router";
 import { questionnaireRouter } from "./questionnaire/questionnaire.router";
@@ -55,6 +56,8 @@ export function apiRouter(): Router {
   router.use(usersRouter());
   router.use(authTokenRouter());
   router.use(statsRouter());
+  // Before the version assets router: .../assets/paths/move/ etc. are not asset ids.
+  router.use(assetPathsRouter());
   router.use(versionAssetsRouter());
   router.use(assetsRouter());
   router.use(authRouter());

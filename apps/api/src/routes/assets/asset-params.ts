@@ -1,5 +1,12 @@
 import type { Request } from "express";
-import { ApiError, assertCanReadDandiset, findAssetVersion, type TAssetVersion } from "@dandi/core";
+import {
+  ApiError,
+  assertCanReadDandiset,
+  assertDraftModifiable,
+  canModifyAssets,
+  findAssetVersion,
+  type TAssetVersion,
+} from "@dandi/core";
 
 const DANDISET_ID_RE = /^\d{6}$/;
 const VERSION_RE = /^(0\.\d{6}\.\d{4}|draft)$/;
@@ -21,5 +28,15 @@ export async function loadVersion(req: Request): Promise<TAssetVersion> {
   if (!DANDISET_ID_RE.test(dandisetId ?? "") || !VERSION_RE.test(version ?? "")) throw ApiError.notFound();
   const found = await findAssetVersion(req.deps.prisma, Number(dandisetId), version!);
   assertCanReadDandiset(req.user, found, found.ownerIds);
+  return found;
+}
+
+/** The version of a write route: owners only (403), drafts only (405), not while unembargoing (400). */
+export async function loadWritableVersion(req: Request): Promise<TAssetVersion> {
+  const { dandisetId, version } = req.params as Record<string, string>;
+  if (!DANDISET_ID_RE.test(dandisetId ?? "") || !VERSION_RE.test(version ?? "")) throw ApiError.notFound();
+  const found = await findAssetVersion(req.deps.prisma, Number(dandisetId), version!);
+  if (!canModifyAssets(req.user, found.ownerIds)) throw ApiError.forbidden();
+  assertDraftModifiable(found);
   return found;
 }

@@ -1,12 +1,8 @@
 import { Router } from "express";
 import { z } from "zod";
 import {
-  ApiError,
   ASSET_ORDERS,
   addAsset,
-  assertDraftModifiable,
-  canModifyAssets,
-  findAssetVersion,
   findVersionAsset,
   listPathChildren,
   listVersionAssets,
@@ -24,7 +20,7 @@ import {
 } from "./assets.schemas";
 import { buildLazyPage, buildPage, readPageParams } from "../../lib/pagination";
 import { parseOrThrow, parseQueryBoolean } from "../../lib/validate";
-import { loadVersion, readAssetId } from "./asset-params";
+import { loadVersion, loadWritableVersion, readAssetId } from "./asset-params";
 import { readAssetWrite, ZAssetWriteSchema } from "./asset-request";
 import { sendAssetDownload, ZDownloadQuerySchema } from "./asset-download";
 import {
@@ -125,18 +121,6 @@ registry.registerPath({
   request: { query: ZDownloadQuerySchema },
   responses: DOWNLOAD_RESPONSES,
 });
-
-/** The version of a write route: owners only (403), drafts only (405), not while unembargoing (400). */
-async function loadWritableVersion(req: Request) {
-  const { dandisetId, version } = req.params as Record<string, string>;
-  if (!/^\d{6}$/.test(dandisetId ?? "") || !/^(0\.\d{6}\.\d{4}|draft)$/.test(version ?? "")) {
-    throw ApiError.notFound();
-  }
-  const found = await findAssetVersion(req.deps.prisma, Number(dandisetId), version!);
-  if (!canModifyAssets(req.user, found.ownerIds)) throw ApiError.forbidden();
-  assertDraftModifiable(found);
-  return found;
-}
 
 /**
  * After a write that released an embargoed blob into an OPEN dandiset (committed
