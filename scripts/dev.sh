@@ -2,43 +2,31 @@
 # `pnpm dev`: brings the whole archive up locally — PostgreSQL, Redis, database
 # dandi_dev (migrated, with demo dandisets), the API on :8000 (PORT), the worker
 # and the web app on :8085 (WEB_PORT). Ctrl-C stops every process it started.
-# Settings: a .env file at the repository root overrides the defaults below.
+# Settings: the environment, then a .env file at the repository root, then the development
+# defaults of scripts/lib/dev-env.mjs (which `npm run manage -- ...` reads too).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$REPO_ROOT"
-
-if [ -f .env ]; then
-  log "reading .env"
-  set -a
-  # shellcheck disable=SC1091
-  source .env
-  set +a
-fi
 
 ensure_postgres
 ensure_redis
 ensure_node_modules
 ensure_schemas
+# pynwb writes the demo archive's NWB files (seed-demo --full).
+ensure_venv "pynwb=pynwb"
 
-export NODE_ENV="${NODE_ENV:-development}"
-export PORT="${PORT:-8000}"
-export DATABASE_URL="${DATABASE_URL:-$(ensure_database dandi_dev)}"
-export REDIS_URL="${REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT}"
-export STORAGE_BACKEND="${STORAGE_BACKEND:-local}"
-export LOCAL_STORAGE_DIR="${LOCAL_STORAGE_DIR:-$REPO_ROOT/var/storage}"
-export SESSION_SECRET="${SESSION_SECRET:-dev-session-secret-not-for-production-0123456789}"
-export DANDI_API_URL="${DANDI_API_URL:-http://localhost:$PORT}"
-WEB_PORT="${WEB_PORT:-8085}"
-export DANDI_WEB_APP_URL="${DANDI_WEB_APP_URL:-http://localhost:$WEB_PORT}"
-export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-$DANDI_WEB_APP_URL,http://127.0.0.1:$WEB_PORT}"
-export WORKER_QUEUES="${WORKER_QUEUES:-default,checksum,analytics}"
-export VITE_API_URL="${VITE_API_URL:-$DANDI_API_URL}"
+# The environment, then .env, then the development defaults: the same settings as
+# `npm run manage -- ...` (scripts/lib/dev-env.mjs), so both reach the same database and storage.
+[ -f .env ] && log "reading .env"
+eval "$(node scripts/lib/dev-env.mjs)"
+[ "$DATABASE_URL" = "${PG_ADMIN_URL%/*}/dandi_dev" ] && ensure_database dandi_dev >/dev/null
 mkdir -p "$LOCAL_STORAGE_DIR"
 
 log "migrating $DATABASE_URL"
 pnpm run --silent db:migrate >/dev/null || die "migration failed (run: pnpm run db:migrate)"
-log "seeding demo dandisets"
-node scripts/manage.mjs seed-demo || die "seed-demo failed"
+log "seeding the demo archive (idempotent: a second run adds nothing)"
+SEED_LOG="$(mktemp)"
+node scripts/manage.mjs seed-demo --full | tee "$SEED_LOG" || die "seed-demo failed"
 
 PIDS=()
 stop_all() {
@@ -75,7 +63,10 @@ else
 fi
 
 log "API: $DANDI_API_URL/api/  web: $DANDI_WEB_APP_URL  (Ctrl-C stops everything)"
-log "API key for the dandi CLI: npm run manage -- createsuperuser --email you@example.org && npm run manage -- create-token --email you@example.org"
+# The demo accounts seed-demo printed (development only): sign-in e-mails and passwords.
+sed -n '/^Demo accounts/,$p' "$SEED_LOG" | while IFS= read -r line; do log "$line"; done
+rm -f "$SEED_LOG"
+log "API key for the dandi CLI: sign in, then Account → Generate a new API key (or: npm run manage -- create-token --email demo@example.org)"
 # Stop everything as soon as any one process exits.
 wait -n "${PIDS[@]}" || true
 warn "a process exited"

@@ -27,7 +27,9 @@ const MACAQUE = {
   name: "Macaca mulatta - Rhesus monkey",
 };
 
-const NIMH = {
+export const SPECIES = { MOUSE, RAT, HUMAN, MACAQUE };
+
+export const NIMH = {
   schemaKey: "Organization",
   name: "National Institute of Mental Health",
   identifier: "https://ror.org/04xeg9z08",
@@ -35,7 +37,7 @@ const NIMH = {
   includeInCitation: false,
 };
 
-function person(name: string, roles: string[], extra: Record<string, unknown> = {}) {
+export function person(name: string, roles: string[], extra: Record<string, unknown> = {}) {
   return {
     schemaKey: "Person",
     name,
@@ -46,7 +48,7 @@ function person(name: string, roles: string[], extra: Record<string, unknown> = 
   };
 }
 
-function anatomy(uberon: string, name: string) {
+export function anatomy(uberon: string, name: string) {
   return { schemaKey: "Anatomy", identifier: `http://purl.obolibrary.org/obo/UBERON_${uberon}`, name };
 }
 
@@ -75,6 +77,16 @@ export const DEMO_DANDISETS: DemoDandiset[] = [
       keywords: ["hippocampus", "place cells", "CA1", "silicon probe", "virtual reality"],
       about: [MOUSE, anatomy("0003881", "CA1 field of hippocampus")],
       studyTarget: ["How stable are CA1 place fields across days of exposure to a familiar track?"],
+      protocol: ["https://protocols.example.org/ca1-silicon-probe-implant"],
+      relatedResource: [
+        {
+          schemaKey: "Resource",
+          name: "Kilosort: spike sorting for large-scale recordings",
+          url: "https://github.com/MouseLand/Kilosort",
+          relation: "dcite:IsSourceOf",
+          resourceType: "dcite:Software",
+        },
+      ],
       ethicsApproval: [
         {
           schemaKey: "EthicsApproval",
