@@ -334,6 +334,11 @@ const CASES: TCase[] = [
   { route: "GET /api/admin/users/", calls: () => [get("/api/admin/users/")], kind: { global: "admins only" } },
   { route: "GET /api/admin/audit/", calls: () => [get("/api/admin/audit/")], kind: { global: "admins only" } },
   {
+    route: "GET /api/admin/users/:username/dandisets/",
+    calls: () => [get(`/api/admin/users/${users.owner.user.username}/dandisets/`)],
+    kind: { global: "admins only" },
+  },
+  {
     route: "GET /api/admin/jobs/failed/",
     calls: () => [get("/api/admin/jobs/failed/")],
     kind: { global: "admins only" },

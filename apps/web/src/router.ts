@@ -70,6 +70,12 @@ const routes: RouteRecordRaw[] = [
     component: () => import("./views/AdminView.vue"),
     meta: { requiresAuth: true, requiresAdmin: true },
   },
+  {
+    path: "/admin/users/:username",
+    name: "admin-user",
+    component: () => import("./views/AdminUserView.vue"),
+    meta: { requiresAuth: true, requiresAdmin: true },
+  },
   { path: "/:pathMatch(.*)*", name: "not-found", component: () => import("./views/NotFoundView.vue") },
 ];
 

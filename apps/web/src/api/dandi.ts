@@ -91,3 +91,5 @@ export const adminRejectUser = (username: string, reason: string) =>
 export const adminFailedJobs = (query: TQuery) =>
   request<TPage<Record<string, unknown>> | Record<string, unknown>[]>("/admin/jobs/failed/", { query });
 export const adminAudit = (query: TQuery) => request<TPage<Record<string, unknown>>>("/admin/audit/", { query });
+export const adminUserDandisets = (username: string, query: TQuery) =>
+  request<TPage<TDandiset>>(`/admin/users/${encodeURIComponent(username)}/dandisets/`, { query });

@@ -61,3 +61,10 @@ export function uploadCommands(identifier: string, apiUrl = PUBLIC_DANDI_API): s
     isPublic ? "dandi upload" : `dandi upload -i ${api}`,
   ];
 }
+
+/** A date and time to the minute in UTC (2026-12-02 02:31 UTC), for admin tables. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? "—" : `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}

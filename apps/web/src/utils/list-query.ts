@@ -6,7 +6,8 @@
 import type { LocationQuery, LocationQueryRaw } from "vue-router";
 import type { TQuery } from "../api/client";
 
-export const SORT_FIELDS = ["modified", "id", "name", "size"] as const;
+/** Every ordering GET /api/dandisets/ offers (apps/api/src/routes/dandisets/list-options.ts). */
+export const SORT_FIELDS = ["modified", "id", "name", "size", "stars"] as const;
 export type TSortField = (typeof SORT_FIELDS)[number];
 
 export const SORT_LABELS: Record<TSortField, string> = {
@@ -14,6 +15,7 @@ export const SORT_LABELS: Record<TSortField, string> = {
   id: "Identifier",
   name: "Name",
   size: "Size",
+  stars: "Stars",
 };
 
 export const PAGE_SIZE = 8;

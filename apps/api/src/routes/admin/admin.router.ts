@@ -8,6 +8,8 @@ import {
   canManageUsers,
   canViewAdmin,
   changeUserStatus,
+  listDandisetsJson,
+  readableDandisetSql,
   reloadTimestamps,
 } from "@dandi/core";
 import { json, jsonBody, pageOf, REQUIRED_AUTH, registry, ZJson, ZTimestamp } from "../../openapi";
@@ -15,6 +17,8 @@ import { ZAdminUserSchema } from "../users/users.schemas";
 import { parseOrThrow } from "../../lib/validate";
 import { buildPage, readPageParams } from "../../lib/pagination";
 import { presentAdminUser, presentAuditRecord } from "./admin-users.presenter";
+import { presentDandisetListPage } from "../dandisets/dandisets.presenter";
+import { ZDandisetListItemSchema } from "../dandisets/dandisets.schemas";
 
 const ZUsersQuery = z.object({
   status: z.enum(["INCOMPLETE", "PENDING", "APPROVED", "REJECTED"]).optional(),
@@ -40,6 +44,19 @@ registry.registerPath({
     200: json("Paginated users", pageOf(ZAdminUserSchema)),
     401: { description: "Anonymous" },
     403: { description: "Not staff" },
+  },
+});
+registry.registerPath({
+  method: "get",
+  path: "/api/admin/users/{username}/dandisets/",
+  summary: "The dandisets a user owns, newest change first (staff; embargoed ones as the caller may read them)",
+  security: REQUIRED_AUTH,
+  request: { params: ZUsernameParams },
+  responses: {
+    200: json("Paginated DandisetList items", pageOf(ZDandisetListItemSchema)),
+    401: { description: "Anonymous" },
+    403: { description: "Not staff" },
+    404: { description: "No such user" },
   },
 });
 for (const action of ["approve", "reject"] as const) {
@@ -126,6 +143,29 @@ export function adminRouter(): Router {
     ]);
     const precise = await reloadTimestamps(req.deps.prisma, "users", users);
     res.json(buildPage(req, page, count, precise.map(presentAdminUser)));
+  });
+
+  router.get("/admin/users/:username/dandisets/", async (req, res) => {
+    requireStaff(req);
+    const { prisma } = req.deps;
+    const owner = await prisma.user.findUnique({ where: { username: req.params.username } });
+    if (!owner) throw ApiError.notFound();
+    const page = readPageParams(req);
+    // The owner's dandisets, drafts, empty and embargoed ones included, restricted to what the caller may read.
+    const { count, resultsJson } = await listDandisetsJson({
+      db: prisma,
+      user: owner,
+      draft: true,
+      empty: true,
+      embargoed: true,
+      mine: true,
+      starred: false,
+      conditions: [readableDandisetSql(req.user)],
+      ordering: { field: "modified", descending: true },
+      offset: page.offset,
+      limit: page.pageSize,
+    });
+    res.type("json").send(presentDandisetListPage(buildPage(req, page, count, []), resultsJson));
   });
 
   router.post("/admin/users/:username/approve/", async (req, res) => {

@@ -35,6 +35,36 @@ describe("GET /api/admin/users/", () => {
   });
 });
 
+describe("GET /api/admin/users/{username}/dandisets/", () => {
+  it("lists a user's dandisets, embargoed ones only to callers who may read them, for staff only", async () => {
+    const owner = await buildUser(ctx.prisma, { username: "owner-of-two" });
+    const make = (name: string, embargoStatus: "OPEN" | "EMBARGOED") =>
+      ctx.prisma.dandiset.create({
+        data: {
+          embargoStatus,
+          owners: { create: { userId: owner.user.id } },
+          versions: { create: { version: "draft", name, metadata: { name }, status: "Pending" } },
+        },
+      });
+    const open = await make("Open one", "OPEN");
+    const secret = await make("Embargoed one", "EMBARGOED");
+    const url = "/api/admin/users/owner-of-two/dandisets/";
+    await request(ctx.app).get(url).expect(401);
+    await request(ctx.app).get(url).set(auth(normal)).expect(403);
+    await request(ctx.app).get("/api/admin/users/nobody-at-all/dandisets/").set(auth(admin)).expect(404);
+    const ids = (body: { results: { identifier: string }[] }) => body.results.map((d) => Number(d.identifier));
+    const asAdmin = await request(ctx.app).get(url).set(auth(admin)).expect(200);
+    expect(asAdmin.body.count).toBe(2);
+    expect(ids(asAdmin.body).sort()).toEqual([open.id, secret.id].sort());
+    // Staff who are not superusers read through the same policy as everyone: no embargoed dandiset.
+    const asStaff = await request(ctx.app).get(url).set(auth(staff)).expect(200);
+    expect(ids(asStaff.body)).toEqual([open.id]);
+    const paged = await request(ctx.app).get(`${url}?page_size=1`).set(auth(admin)).expect(200);
+    expect(paged.body.results).toHaveLength(1);
+    expect(paged.body.next).toContain("page=2");
+  });
+});
+
 describe("approve and reject", () => {
   it("approves a PENDING user, e-mails them and records an audit entry", async () => {
     const { user } = await buildUser(ctx.prisma, { status: "PENDING", username: "to-approve", email: "ta@lab.org" });
