@@ -1,5 +1,12 @@
 import { defineConfig, loadEnv, type Plugin } from "vite";
 import vue from "@vitejs/plugin-vue";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { metadataValidator } from "./vite-plugins/metadata-validator";
+
+/** The schemas the API and worker load (DANDI_SCHEMA_DIR, by default the repository's `schemas/`). */
+const SCHEMA_DIR =
+  process.env.DANDI_SCHEMA_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../schemas");
 
 /**
  * Writes Netlify's `_redirects` with the `/server-info` proxy (the dandi CLI's
@@ -25,7 +32,7 @@ export default defineConfig(({ mode }) => {
   const apiUrl = (env.VITE_API_URL || "http://localhost:8000").replace(/\/+$/, "");
   return {
     // VITE_API_URL=/ (the API on the app's own origin): the proxy in front serves /server-info.
-    plugins: [vue(), ...(env.VITE_API_URL === "/" ? [] : [netlifyServerInfo(apiUrl)])],
+    plugins: [vue(), metadataValidator(SCHEMA_DIR), ...(env.VITE_API_URL === "/" ? [] : [netlifyServerInfo(apiUrl)])],
     server: { port: 8085 },
     preview: { port: 8085 },
     build: { target: "es2022" },

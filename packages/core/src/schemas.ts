@@ -1,8 +1,10 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import type { TConfig } from "./config";
+import { toValidationIssues, type ValidationIssue } from "./validation/draft-metadata";
+import { createMetadataAjv } from "./validation/metadata-ajv";
 
 export type SchemaModel = "Dandiset" | "Asset" | "PublishedDandiset" | "PublishedAsset";
 
@@ -15,10 +17,7 @@ const FILES: Record<SchemaModel, string> = {
 
 export const SCHEMA_MODELS = Object.keys(FILES) as SchemaModel[];
 
-export interface ValidationIssue {
-  field: string;
-  message: string;
-}
+export type { ValidationIssue };
 
 /**
  * DANDI's metadata JSON Schemas for one schema version, loaded from
@@ -43,13 +42,11 @@ export class SchemaCatalog {
   validate(model: SchemaModel, metadata: unknown): ValidationIssue[] {
     let validator = this.validators.get(model);
     if (!validator) {
-      const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
-      addFormats.default(ajv);
-      validator = ajv.compile(this.schema(model));
+      validator = createMetadataAjv(Ajv2020, addFormats.default).compile(this.schema(model));
       this.validators.set(model, validator);
     }
     if (validator(metadata)) return [];
-    return (validator.errors ?? []).map(toIssue);
+    return toValidationIssues(validator.errors ?? []);
   }
 
   static async load(config: TConfig): Promise<SchemaCatalog> {
@@ -70,13 +67,6 @@ export class SchemaCatalog {
     const allowed = meta?.allowed_schema_versions ?? [version];
     return new SchemaCatalog(version, allowed.includes(version) ? allowed : [...allowed, version], schemas);
   }
-}
-
-function toIssue(err: ErrorObject): ValidationIssue {
-  const pointer = err.instancePath.replace(/^\//, "").split("/").filter(Boolean);
-  if (err.keyword === "required") pointer.push(String(err.params.missingProperty));
-  if (err.keyword === "additionalProperties") pointer.push(String(err.params.additionalProperty));
-  return { field: pointer.join("."), message: err.message ?? err.keyword };
 }
 
 async function readJson<T>(file: string): Promise<T> {

@@ -92,11 +92,13 @@ export interface TStats {
 
 export interface TServerInfo {
   schema_version: string;
+  allowed_schema_versions?: string[];
   schema_url: string;
   version: string;
   "cli-requires-python"?: string;
   instance_config: {
     instance_name: string;
+    instance_identifier?: string | null;
     instance_url?: string;
     doi_prefix?: string | null;
     licenses?: string[];

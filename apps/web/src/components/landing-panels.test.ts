@@ -19,6 +19,7 @@ let uploads = Array.from({ length: 13 }, (_, i) => ({
   size: 1000 * (i + 1),
 }));
 let embargoPolls = 0;
+let infoPolls = 0;
 let fake: TFakeApi;
 
 beforeAll(async () => {
@@ -33,6 +34,11 @@ beforeAll(async () => {
       return { body: pageOf(uploads.slice((page - 1) * size, page * size), uploads.length) };
     }
     if (path === "/api/dandisets/000009/unembargo/") return { body: undefined };
+    if (path === "/api/dandisets/000010/versions/draft/info/") {
+      infoPolls += 1;
+      const status = infoPolls < 2 ? "Validating" : "Valid";
+      return { body: { version: "draft", status, version_validation_errors: [], asset_validation_errors: [] } };
+    }
     if (path === "/api/dandisets/000009/") {
       embargoPolls += 1;
       return { body: { identifier: "000009", embargo_status: embargoPolls < 3 ? "UNEMBARGOING" : "OPEN" } };
@@ -139,20 +145,26 @@ describe("PublishDialog", () => {
 });
 
 describe("ValidationSummary", () => {
-  it("counts the errors and lists them, with file paths, in a dialog", async () => {
+  /** Mounts the summary over the store's version info, as the landing page does. */
+  async function mountWith(info: Partial<TVersionInfo>) {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const { useDandisetStore } = await import("../stores/dandiset");
+    useDandisetStore().info = { version: "draft", ...info } as TVersionInfo;
     const { default: ValidationSummary } = await import("./ValidationSummary.vue");
-    const wrapper = mount(ValidationSummary, {
-      props: {
-        status: "Invalid",
-        versionErrors: [{ field: "contributor", message: "A contact person is required" }],
-        assetErrors: [
-          { field: "", message: "Bad NWB", path: "sub-01/a.nwb" },
-          { field: "session_id", message: "Missing", path: "sub-02/b.nwb" },
-        ],
-      },
-      global: global(),
-      attachTo: document.body,
+    return mount(ValidationSummary, { global: { plugins: [pinia, PrimeVue] }, attachTo: document.body });
+  }
+
+  it("counts the errors and lists them, with file paths, in a dialog", async () => {
+    const wrapper = await mountWith({
+      status: "Invalid",
+      version_validation_errors: [{ field: "contributor", message: "A contact person is required" }],
+      asset_validation_errors: [
+        { field: "", message: "Bad NWB", path: "sub-01/a.nwb" },
+        { field: "session_id", message: "Missing", path: "sub-02/b.nwb" },
+      ],
     });
+    expect(wrapper.find("[data-testid='validation-status']").text()).toBe("Invalid");
     expect(wrapper.text()).toContain("1 metadata error, 2 file errors.");
     await wrapper.find("button").trigger("click");
     await waitFor(() => expect(document.body.textContent).toContain("Validation errors"));
@@ -162,13 +174,52 @@ describe("ValidationSummary", () => {
     expect(text).toContain("sub-02/b.nwb (session_id): Missing");
     wrapper.unmount();
 
-    const clean = mount(ValidationSummary, {
-      props: { status: "Valid", versionErrors: [], assetErrors: [] },
-      global: global(),
-    });
+    const clean = await mountWith({ status: "Valid", version_validation_errors: [], asset_validation_errors: [] });
     expect(clean.text()).toContain("No validation errors.");
+    expect(clean.find("[data-testid='validation-status']").text()).toBe("Valid");
     expect(clean.find("button").exists()).toBe(false);
+    clean.unmount();
+
+    const pending = await mountWith({ status: "Pending", version_validation_errors: [], asset_validation_errors: [] });
+    expect(pending.find("[data-testid='validation-status']").text()).toBe("Validating…");
+    expect(pending.text()).not.toContain("No validation errors.");
+    pending.unmount();
   });
+});
+
+describe("useValidationStatus", () => {
+  it("asks the server again while the draft is Pending, and stops once it is settled", async () => {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const { useDandisetStore } = await import("../stores/dandiset");
+    const { useValidationStatus } = await import("../composables/use-validation-status");
+    const store = useDandisetStore();
+    store.dandiset = { identifier: "000010", embargo_status: "OPEN" } as TDandiset;
+    store.info = {
+      version: "draft",
+      status: "Pending",
+      version_validation_errors: [],
+      asset_validation_errors: [],
+    } as unknown as TVersionInfo;
+    const { defineComponent, h } = await import("vue");
+    let status: ReturnType<typeof useValidationStatus> | undefined;
+    const Probe = defineComponent({
+      setup() {
+        status = useValidationStatus({ poll: true });
+        return () => h("span", status!.look.value?.label);
+      },
+    });
+    const wrapper = mount(Probe, { global: { plugins: [pinia] } });
+    expect(wrapper.text()).toBe("Validating…");
+    // The fake server answers Validating to the first poll and Valid to the next (1 s, then 2 s later).
+    await vi.waitFor(() => expect(wrapper.text()).toBe("Valid"), { timeout: 8000, interval: 100 });
+    expect(status!.settled.value).toBe(true);
+    const polls = fake.requests.filter((r) => r.path === "/api/dandisets/000010/versions/draft/info/").length;
+    expect(polls).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(fake.requests.filter((r) => r.path === "/api/dandisets/000010/versions/draft/info/").length).toBe(polls);
+    wrapper.unmount();
+  }, 20_000);
 });
 
 describe("dandiset store unembargo", () => {

@@ -1,9 +1,8 @@
 /**
- * Just enough JSON Schema (draft 2020-12 as pydantic writes it) for the
- * metadata editor: `$ref` into `$defs`, `oneOf`/`anyOf` alternatives (with a
- * discriminator on `schemaKey`), defaults, and the keywords DANDI's schema uses
- * for validation (type, required, enum, const, pattern, min/maxLength,
- * minItems, format uri/email/date/date-time).
+ * Just enough JSON Schema (draft 2020-12 as pydantic writes it) to lay out the
+ * metadata editor's form: `$ref` into `$defs`, `oneOf`/`anyOf` alternatives
+ * (with a discriminator on `schemaKey`) and defaults. Validation is not done
+ * here: ajv does it, as on the server (metadata-validation.ts).
  */
 
 export interface TSchema {
@@ -29,11 +28,6 @@ export interface TSchema {
   $defs?: Record<string, TSchema>;
   definitions?: Record<string, TSchema>;
   [key: string]: unknown;
-}
-
-export interface TSchemaError {
-  path: string;
-  message: string;
 }
 
 /** Follows local `$ref`s (`#/$defs/X`) and folds a one-element `allOf`, keeping the referring node's annotations. */
@@ -135,67 +129,4 @@ export function defaultValue(schema: TSchema, root: TSchema): unknown {
     default:
       return node.enum ? node.enum[0] : "";
   }
-}
-
-const FORMAT_CHECKS: Record<string, (v: string) => boolean> = {
-  uri: (v) => /^[a-z][a-z0-9+.-]*:\S+$/i.test(v),
-  email: (v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v),
-  date: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v),
-  "date-time": (v) => !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}T/.test(v),
-};
-
-/**
- * Validates `value` against `schema` and returns every problem with a
- * JSON-pointer-like path (`/contributor/0/name`). Read-only fields are the
- * server's business and are skipped.
- */
-export function validateValue(value: unknown, schema: TSchema, root: TSchema, path = ""): TSchemaError[] {
-  const node = resolveSchema(schema, root);
-  if (node.readOnly) return [];
-  if (value === null || value === undefined) return [];
-  const variants = schemaVariants(node, root);
-  if (variants.length) {
-    const candidate = variants[pickVariant(value, variants)]!;
-    return validateValue(value, candidate, root, path);
-  }
-  const errors: TSchemaError[] = [];
-  const add = (message: string) => errors.push({ path, message });
-  if (node.const !== undefined && value !== node.const) add(`must be ${JSON.stringify(node.const)}`);
-  if (node.enum && !node.enum.includes(value)) add(`must be one of ${node.enum.join(", ")}`);
-  const type = schemaType(node);
-  const actual = jsonType(value);
-  const typeOk =
-    type === actual || (type === "integer" && Number.isInteger(value)) || (type === "number" && actual === "number");
-  if (!typeOk) {
-    add(`must be ${type === "array" ? "a list" : `a ${type}`}`);
-    return errors;
-  }
-  if (typeof value === "string") {
-    if (node.minLength !== undefined && value.length < node.minLength)
-      add(node.minLength === 1 ? "is required" : `must have at least ${node.minLength} characters`);
-    if (node.maxLength !== undefined && value.length > node.maxLength)
-      add(`must have at most ${node.maxLength} characters`);
-    if (node.pattern && value !== "" && !new RegExp(node.pattern, "u").test(value))
-      add(`does not match the pattern ${node.pattern}`);
-    const check = node.format ? FORMAT_CHECKS[node.format] : undefined;
-    if (check && value !== "" && !check(value)) add(`must be a valid ${node.format}`);
-  }
-  if (Array.isArray(value)) {
-    if (node.minItems !== undefined && value.length < node.minItems)
-      add(`must have at least ${node.minItems} item${node.minItems === 1 ? "" : "s"}`);
-    if (node.items) value.forEach((item, i) => errors.push(...validateValue(item, node.items!, root, `${path}/${i}`)));
-  }
-  if (actual === "object") {
-    const record = value as Record<string, unknown>;
-    for (const key of node.required ?? []) {
-      const prop = node.properties?.[key];
-      if (prop && resolveSchema(prop, root).readOnly) continue;
-      if (record[key] === undefined || record[key] === null || record[key] === "")
-        errors.push({ path: `${path}/${key}`, message: "is required" });
-    }
-    for (const [key, prop] of Object.entries(node.properties ?? {})) {
-      if (record[key] !== undefined) errors.push(...validateValue(record[key], prop, root, `${path}/${key}`));
-    }
-  }
-  return errors;
 }

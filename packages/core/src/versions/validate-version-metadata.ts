@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@dandi/db";
 import type { TConfig } from "../config";
-import type { SchemaCatalog, ValidationIssue } from "../schemas";
+import type { SchemaCatalog } from "../schemas";
+import { buildValidatableMetadata, draftValidationIssues, type TInstanceSettings } from "../validation/draft-metadata";
 import { buildPublishActivity } from "./build-publish-activity";
 import { formatPythonIsoformat } from "./format-python-isoformat";
 import { formatDandisetIdentifier } from "./populate-version-metadata";
@@ -18,8 +19,6 @@ export interface ValidateVersionMetadataOptions {
 }
 
 export type TValidateVersionResult = "skipped" | "Valid" | "Invalid";
-
-const EMPTY_DANDISET_MESSAGE = "Value error, A Dandiset containing no files or zero bytes is not publishable";
 
 /**
  * DANDI's validate_version_metadata_task: validates a Pending draft as if it were
@@ -42,13 +41,19 @@ export async function validateVersionMetadata(
     await tx.version.update({ where: { id: versionId }, data: { status: "Validating" } });
 
     const metadata = buildValidatableMetadata(version.metadata as TMetadata, {
-      config,
+      instance: instanceSettings(config),
+      identifier: formatDandisetIdentifier(version.dandisetId),
       now,
-      dandisetId: version.dandisetId,
+      datePublished: formatPythonIsoformat(now),
+      publishedBy: buildPublishActivity(config, now),
       hasBytes: version.size > 0n,
       hasFiles: version.assetCount > 0n,
     });
-    const errors = validateAgainstSchemas(schemas, metadata);
+    const errors = draftValidationIssues(
+      (doc) => schemas.validate("PublishedDandiset", doc),
+      schemas.allowedSchemaVersions,
+      metadata,
+    );
     const status = errors.length === 0 ? "Valid" : "Invalid";
     await tx.version.update({
       where: { id: versionId },
@@ -58,57 +63,11 @@ export async function validateVersionMetadata(
   });
 }
 
-interface BuildOptions {
-  config: ValidateVersionMetadataOptions["config"];
-  now: Date;
-  dandisetId: number;
-  hasBytes: boolean;
-  hasFiles: boolean;
-}
-
-/** The draft metadata as the publish job would produce it, with placeholders for what only publishing knows. */
-function buildValidatableMetadata(
-  draft: TMetadata,
-  { config, now, dandisetId, hasBytes, hasFiles }: BuildOptions,
-): TMetadata {
-  const identifier = formatDandisetIdentifier(dandisetId);
-  const version = nextVersionString(now);
-  const instance = config.DANDI_INSTANCE_NAME;
+function instanceSettings(config: ValidateVersionMetadataOptions["config"]): TInstanceSettings {
   return {
-    ...structuredClone(draft),
-    publishedBy: buildPublishActivity(config, now),
-    datePublished: formatPythonIsoformat(now),
-    id: `${instance}:${identifier}/${version}`,
-    url: `${config.DANDI_WEB_APP_URL}/dandiset/${identifier}/${version}`,
-    doi: `${config.DANDI_DOI_API_PREFIX}/${instance.toLowerCase()}.123456/0.123456.1234`,
-    assetsSummary: { schemaKey: "AssetsSummary", numberOfBytes: hasBytes ? 1 : 0, numberOfFiles: hasFiles ? 1 : 0 },
+    instanceName: config.DANDI_INSTANCE_NAME,
+    instanceIdentifier: config.DANDI_INSTANCE_IDENTIFIER,
+    webAppUrl: config.DANDI_WEB_APP_URL,
+    doiPrefix: config.DANDI_DOI_API_PREFIX,
   };
-}
-
-/** "0.YYMMDD.HHMM" of a UTC time (Version.datetime_to_version). */
-export function nextVersionString(now: Date): string {
-  const p = (n: number) => String(n).padStart(2, "0");
-  const yy = p(now.getUTCFullYear() % 100);
-  return `0.${yy}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}.${p(now.getUTCHours())}${p(now.getUTCMinutes())}`;
-}
-
-function validateAgainstSchemas(schemas: SchemaCatalog, metadata: TMetadata): ValidationIssue[] {
-  const schemaVersion = metadata.schemaVersion;
-  // dandischema refuses metadata of a schema version it cannot validate (a bare ValueError, field '').
-  if (typeof schemaVersion !== "string" || !schemas.allowedSchemaVersions.includes(schemaVersion)) {
-    return [
-      {
-        field: "",
-        message: `Metadata version ${String(schemaVersion)} is not allowed. Allowed are: ${schemas.allowedSchemaVersions.join(", ")}.`,
-      },
-    ];
-  }
-  const errors: ValidationIssue[] = [];
-  const summary = metadata.assetsSummary as { numberOfBytes: number; numberOfFiles: number };
-  // A model validator in dandischema, which the JSON Schema cannot express.
-  if (summary.numberOfBytes === 0 || summary.numberOfFiles === 0) {
-    errors.push({ field: "assetsSummary", message: EMPTY_DANDISET_MESSAGE });
-  }
-  errors.push(...schemas.validate("PublishedDandiset", metadata));
-  return errors;
 }
