@@ -1,5 +1,5 @@
 declare module "virtual:published-dandiset-validator" {
-  import type { TAjvError } from "../../../packages/core/src/validation/draft-metadata";
+  import type { TAjvError } from "@dandi/shared";
 
   /** ajv's standalone validator of the server's PublishedDandiset schema (null when built without schemas). */
   export const validate: (((data: unknown) => boolean) & { errors?: TAjvError[] | null }) | null;

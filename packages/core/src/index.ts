@@ -74,7 +74,6 @@ export * from "./zarr/ingest-zarr-archive";
 export * from "./validation/validate-asset-metadata";
 export * from "./validation/json-bounds";
 export * from "./validation/sweep-validation";
-export * from "./validation/draft-metadata";
 export * from "./validation/metadata-ajv";
 export * from "./publish/start-publish";
 export * from "./publish/publish-dandiset";

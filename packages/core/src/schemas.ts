@@ -3,7 +3,7 @@ import path from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import type { TConfig } from "./config";
-import { toValidationIssues, type ValidationIssue } from "./validation/draft-metadata";
+import { toValidationIssues, type ValidationIssue } from "@dandi/shared";
 import { createMetadataAjv } from "./validation/metadata-ajv";
 
 export type SchemaModel = "Dandiset" | "Asset" | "PublishedDandiset" | "PublishedAsset";

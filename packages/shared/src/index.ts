@@ -3,3 +3,4 @@
  * no Node built-ins, no dependencies.
  */
 export * from "./etag-parts";
+export * from "./draft-metadata";

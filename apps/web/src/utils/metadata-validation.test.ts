@@ -9,7 +9,7 @@ import {
   buildValidatableMetadata,
   draftValidationIssues,
   publishActivity,
-} from "../../../../packages/core/src/validation/draft-metadata";
+} from "@dandi/shared";
 
 const SCHEMAS = path.resolve(import.meta.dirname, "../../../../schemas");
 const version = JSON.parse(fs.readFileSync(path.join(SCHEMAS, "versions.json"), "utf8")).schema_version as string;

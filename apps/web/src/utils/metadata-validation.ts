@@ -6,14 +6,13 @@
  * build time (vite-plugins/metadata-validator.ts). Loaded with the editor only.
  */
 import { schemaDigest, schemaVersion, validate } from "virtual:published-dandiset-validator";
-// A file with no imports, shared with the server (web does not depend on @dandi/core and its Node dependencies).
 import {
   buildValidatableMetadata,
   draftValidationIssues,
   publishActivity,
   toValidationIssues,
   type ValidationIssue,
-} from "../../../../packages/core/src/validation/draft-metadata";
+} from "@dandi/shared";
 import type { TMetadata, TServerInfo } from "../api/types";
 
 export type { ValidationIssue };

@@ -6,7 +6,7 @@ import type { Storage } from "../storage/storage";
 import { buildPublishActivity } from "../versions/build-publish-activity";
 import { formatPythonIsoformat } from "../versions/format-python-isoformat";
 import { populateVersionMetadata } from "../versions/populate-version-metadata";
-import { nextVersionString } from "../validation/draft-metadata";
+import { nextVersionString } from "@dandi/shared";
 import { aggregateAssetsSummary } from "./aggregate-assets-summary";
 import { buildFullAssetMetadataSql, URL_SAFE_KEY_PATTERN } from "./build-full-asset-metadata-sql";
 import { buildPublishedAssetMetadata } from "./build-published-asset-metadata";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TConfig } from "../config";
-import { publishActivity } from "../validation/draft-metadata";
+import { publishActivity } from "@dandi/shared";
 import { formatPythonIsoformat } from "./format-python-isoformat";
 
 /**

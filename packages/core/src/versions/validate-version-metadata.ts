@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@dandi/db";
 import type { TConfig } from "../config";
 import type { SchemaCatalog } from "../schemas";
-import { buildValidatableMetadata, draftValidationIssues, type TInstanceSettings } from "../validation/draft-metadata";
+import { buildValidatableMetadata, draftValidationIssues, type TInstanceSettings } from "@dandi/shared";
 import { buildPublishActivity } from "./build-publish-activity";
 import { formatPythonIsoformat } from "./format-python-isoformat";
 import { formatDandisetIdentifier } from "./populate-version-metadata";

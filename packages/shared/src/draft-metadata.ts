@@ -1,5 +1,5 @@
 /**
- * How a draft's metadata is judged, shared by the worker (validate-version-metadata.ts)
+ * How a draft's metadata is judged, shared by the worker (core's validate-version-metadata.ts)
  * and the web app's metadata editor, so both reach the same verdict. Browser-safe:
  * no Node modules and no imports, only the data shapes of ajv's errors.
  */
