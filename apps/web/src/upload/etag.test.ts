@@ -21,15 +21,19 @@ describe("hashBlob (the browser's dandi-etag)", () => {
       "f71895a74b1c32d7abfeff2cb0971512-2",
       ["e4595195ac4f57b2f6c138f9d0024229", "f2d9a07d74a62611bf61dc4b8825f3bc"],
     ],
-  ])("%i bytes", async (size, etag, partMd5s) => {
-    const seen: number[] = [];
-    const digest = await hashBlob(new Blob([bytes(size)]), (b) => seen.push(b));
-    expect(digest).toEqual({ etag, partMd5s });
-    // Progress only grows and ends at the size.
-    expect(seen.at(-1)).toBe(size);
-    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
-    // Hashing 64 MiB in happy-dom takes seconds on a busy machine.
-  }, 60_000);
+  ])(
+    "%i bytes",
+    async (size, etag, partMd5s) => {
+      const seen: number[] = [];
+      const digest = await hashBlob(new Blob([bytes(size)]), (b) => seen.push(b));
+      expect(digest).toEqual({ etag, partMd5s });
+      // Progress only grows and ends at the size.
+      expect(seen.at(-1)).toBe(size);
+      expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+      // Hashing 64 MiB in happy-dom takes seconds on a busy machine.
+    },
+    60_000,
+  );
 
   it("refuses an empty file, as DANDI's schedule does", async () => {
     await expect(hashBlob(new Blob([]))).rejects.toThrow(RangeError);
