@@ -163,7 +163,13 @@ type TKind =
   /** Lists and search: never name a dandiset that is not OPEN to the denied callers; `shows`: owners see it. */
   | { list: { shows: boolean } }
   /** Not about dandisets (info, account, admin, static pages): only the no-leak checks. */
-  | { global: string };
+  | { global: string }
+  /**
+   * Crawler and harvester pages (landing HTML, sitemap, OAI-PMH): the same for every caller,
+   * so a dandiset that is not OPEN is absent for owners and admins too; `status`: the answer
+   * for an OPEN dandiset and for one that is not.
+   */
+  | { crawler: { status?: { open: number; hidden: number }; shows?: boolean } };
 
 interface TCase {
   /** The route as Express registers it, e.g. "GET /api/dandisets/:dandisetId/". */
@@ -369,6 +375,17 @@ const CASES: TCase[] = [
     calls: () => [get("/api/users/questionnaire-form/")],
     kind: { global: "form" },
   },
+  {
+    route: "GET /api/dandisets/:dandisetId/versions/:version/landing/",
+    calls: (w) => [get(`${v(w)}/landing/`)],
+    kind: { crawler: { status: { open: 200, hidden: 404 }, shows: true } },
+  },
+  { route: "GET /api/sitemap.xml", calls: () => [get("/api/sitemap.xml")], kind: { crawler: {} } },
+  {
+    route: "GET /api/oai/",
+    calls: () => [get("/api/oai/?verb=ListSets"), get("/api/oai/?verb=ListRecords&metadataPrefix=oai_dc")],
+    kind: { crawler: {} },
+  },
   { route: "GET /", calls: () => [get("/")], kind: { global: "landing page" } },
   { route: "GET /robots.txt", calls: () => [get("/robots.txt")], kind: { global: "robots" } },
   { route: "GET /server-info", calls: () => [get("/server-info")], kind: { global: "server info" } },
@@ -428,7 +445,11 @@ describe("embargo read matrix", () => {
                     : p.ok;
             if (res.status !== want) problems.push(`${actor}: ${res.status} (want ${want}) ${res.text.slice(0, 120)}`);
           }
-          if (denied) {
+          if ("crawler" in c.kind) {
+            const want = c.kind.crawler.status?.[status === "OPEN" ? "open" : "hidden"];
+            if (want !== undefined && res.status !== want) problems.push(`${actor}: ${res.status} (want ${want})`);
+          }
+          if (denied || ("crawler" in c.kind && status !== "OPEN")) {
             const leaked = w.markers.filter((m) => text.includes(m));
             if (leaked.length) problems.push(`${actor} sees ${leaked.join(", ")}`);
           }
@@ -436,6 +457,9 @@ describe("embargo read matrix", () => {
             const emails = others(actor).filter((e) => text.toLowerCase().includes(e.toLowerCase()));
             if (emails.length) problems.push(`${actor} sees e-mail ${emails.join(", ")}`);
           }
+        }
+        if ("crawler" in c.kind && c.kind.crawler.shows && status === "OPEN") {
+          if (!texts.some((t) => w.markers.some((m) => t.includes(m)))) problems.push(`${actor} does not see it`);
         }
         if ("list" in c.kind && c.kind.list.shows && (actor === "owner" || actor === "admin")) {
           // Owners and admins do find the dandiset (else the no-leak check proves nothing).

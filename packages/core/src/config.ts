@@ -187,6 +187,10 @@ export const ZConfigSchema = z
     DANDI_DOI_API_PASSWORD: z.string().optional(),
     /** Create findable (published) DOIs instead of draft ones. */
     DANDI_DOI_PUBLISH: booleanFromEnv.default(false),
+    /** Records (or headers, or sets) per OAI-PMH list response; the rest follows a resumption token. */
+    OAI_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+    /** URLs per sitemap file; more public versions than this make /api/sitemap.xml a sitemap index (50,000 at most). */
+    SITEMAP_MAX_URLS: z.coerce.number().int().min(1).max(50_000).default(50_000),
     /** Blobs no asset references are deleted only once older than this many seconds (default 7 days). */
     BLOB_GC_GRACE_SECONDS: z.coerce
       .number()

@@ -103,6 +103,17 @@ export const JOBS = {
     jobId: (p) => `doi-${p.versionId}`,
     options: retry(6, 30_000),
   }),
+  /**
+   * Registers the dandiset's concept DOI at DataCite, or moves it to the newest published
+   * version; queued after each version DOI. Retried with backoff while DataCite is down (the
+   * dandiset shows the attempts and the last error); no fixed id, so that a publish during a
+   * run queues a run that sees the newer version.
+   */
+  registerConceptDoi: define({
+    queue: "default",
+    payload: z.object({ dandisetId: z.number().int().positive() }),
+    options: retry(6, 30_000),
+  }),
   /** Inserts an ApplicationStats row. */
   computeStats: define({ queue: "default", payload: ZEmpty, jobId: () => "compute-stats", options: retry(3, 60_000) }),
   /**

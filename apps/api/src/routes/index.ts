@@ -26,9 +26,11 @@ import { searchRouter } from "./search/search.router";
 import { webdavRouter } from "./webdav/webdav.router";
 import { methodNotAllowed } from "../middleware/method-not-allowed";
 import { zarrRouter } from "./zarr/zarr.router";
+import { landingRouter } from "./landing/landing.router";
+import { oaiRouter } from "./oai/oai.router";
 
 /** Slash-less /api paths that exist as such (no APPEND_SLASH redirect). */
-export const EXACT_API_PATHS = new Set<string>(["/openapi.json", "/audit/events/asset"]);
+export const EXACT_API_PATHS = new Set<string>(["/openapi.json", "/audit/events/asset", "/sitemap.xml"]);
 
 /** /api paths that unapproved users may POST to (sign-in, questionnaire). */
 export const WRITE_EXEMPT_PATHS: RegExp[] = [
@@ -39,6 +41,8 @@ export const WRITE_EXEMPT_PATHS: RegExp[] = [
   /^\/auth\/logout\/$/,
   /^\/users\/questionnaire\/$/,
   /^\/users\/questionnaire-form\/$/,
+  // OAI-PMH harvesters may send their (read-only) requests as POSTed forms.
+  /^\/oai\/$/,
 ];
 
 /** Everything under /api. Each resource folder contributes one router. */
@@ -68,6 +72,8 @@ export function apiRouter(): Router {
   router.use(unembargoRouter());
   router.use(webdavRouter());
   router.use(zarrRouter());
+  router.use(landingRouter());
+  router.use(oaiRouter());
   router.get("/openapi.json", (req, res) => {
     res.json(buildOpenApiDocument(req.deps.config.DANDI_API_URL, req.deps.version));
   });
@@ -81,10 +87,15 @@ Allow: /api/dandisets/search
 Allow: /api/dandisets/*/$
 Allow: /api/dandisets/?
 Allow: /api/info/
+Allow: /api/dandisets/*/versions/*/landing/
+Allow: /api/sitemap.xml
 Allow: /api/dandisets/*/versions/*/assets*page_size=1
 Disallow: /
 
 User-agent: *
+Allow: /api/dandisets/*/versions/*/landing/
+Allow: /api/sitemap.xml
+Allow: /api/oai/
 Disallow: /
 `;
 
@@ -102,8 +113,8 @@ export function rootRouter(): Router {
       );
   });
   router.use("/storage", localStorageRouter());
-  router.get("/robots.txt", (_req, res) => {
-    res.type("text/plain").send(ROBOTS);
+  router.get("/robots.txt", (req, res) => {
+    res.type("text/plain").send(`${ROBOTS}\nSitemap: ${req.deps.config.DANDI_API_URL}/api/sitemap.xml\n`);
   });
   router.get("/server-info", (req, res) => {
     res.json(presentInfo(req.deps));

@@ -17,6 +17,7 @@ export const HANDLER_LOADERS: { [N in TJobName]: () => Promise<THandler<N>> } = 
   publishDandiset: async () => (await import("./publish-dandiset.handler")).handlePublishDandiset,
   writeManifests: async () => (await import("./write-manifests.handler")).handleWriteManifests,
   registerDoi: async () => (await import("./register-doi.handler")).handleRegisterDoi,
+  registerConceptDoi: async () => (await import("./register-concept-doi.handler")).handleRegisterConceptDoi,
   computeStats: async () => (await import("./compute-stats.handler")).handleComputeStats,
   foldSearchBitmaps: async () => (await import("./fold-search-bitmaps.handler")).handleFoldSearchBitmaps,
   sweepValidation: async () => (await import("./sweep-validation.handler")).handleSweepValidation,

@@ -34,6 +34,19 @@ export interface TDandisetView {
   contactPerson: string;
   /** Pending uploads (DANDI's active_uploads), counted only when asked (countUploads); else 0. */
   activeUploads: number;
+  /** The concept DOI (all versions) and the state of its registration, or null before the first publish. */
+  conceptDoi: TConceptDoiState | null;
+}
+
+export interface TConceptDoiState {
+  doi: string;
+  /** pending | registered | failed | not-configured */
+  status: string;
+  /** The published version it points at. */
+  version: string | null;
+  attempts: number;
+  lastError: string | null;
+  updated: Date | null;
 }
 
 export interface LoadDandisetViewsOptions {
@@ -116,6 +129,9 @@ export async function loadDandisetViews(db: Db, options: LoadDandisetViewsOption
     SELECT d.id, ${timestampText(Prisma.sql`d.created`)} AS created, ${timestampText(Prisma.sql`d.modified`)} AS modified,
            d.embargo_status AS "embargoStatus", d.star_count AS "starCount",
            ${isStarred} AS "isStarred", ${uploads}::int AS "activeUploads",
+           d.concept_doi AS "conceptDoi", d.concept_doi_status AS "conceptDoiStatus",
+           d.concept_doi_version AS "conceptDoiVersion", d.concept_doi_attempts AS "conceptDoiAttempts",
+           d.concept_doi_error AS "conceptDoiError", ${timestampText(Prisma.sql`d.concept_doi_updated`)} AS "conceptDoiUpdated",
            ${versionColumns("draft")}, ${versionColumns("published")}
     FROM unnest(${ids}::int[]) WITH ORDINALITY AS x(id, n)
     JOIN dandisets d ON d.id = x.id
@@ -137,6 +153,16 @@ export async function loadDandisetViews(db: Db, options: LoadDandisetViewsOption
       publishedVersion,
       contactPerson: (publishedVersion ?? draftVersion)?.contactPerson ?? "",
       activeUploads: row.activeUploads as number,
+      conceptDoi: row.conceptDoi
+        ? {
+            doi: row.conceptDoi as string,
+            status: row.conceptDoiStatus as string,
+            version: row.conceptDoiVersion as string | null,
+            attempts: row.conceptDoiAttempts as number,
+            lastError: row.conceptDoiError as string | null,
+            updated: parseTimestamp(row.conceptDoiUpdated as string | null),
+          }
+        : null,
     };
   });
 }

@@ -13,11 +13,17 @@ const DANDISET_COLUMNS: Record<keyof Dandiset, string> = {
   latestSize: "latest_size",
   latestAssetCount: "latest_asset_count",
   starCount: "star_count",
+  conceptDoi: "concept_doi",
+  conceptDoiStatus: "concept_doi_status",
+  conceptDoiVersion: "concept_doi_version",
+  conceptDoiAttempts: "concept_doi_attempts",
+  conceptDoiError: "concept_doi_error",
+  conceptDoiUpdated: "concept_doi_updated",
   created: "created",
   modified: "modified",
 };
 
-const TIMESTAMPS = ["created", "modified", "latestModified"] as const;
+const TIMESTAMPS = ["created", "modified", "latestModified", "conceptDoiUpdated"] as const;
 const SELECT_DANDISET = selectModelColumns("d", DANDISET_COLUMNS, TIMESTAMPS);
 
 /**

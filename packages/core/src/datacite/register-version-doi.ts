@@ -3,6 +3,7 @@ import type { TConfig } from "../config";
 import type { Storage } from "../storage/storage";
 import { formatDandisetIdentifier, populateVersionMetadata } from "../versions/populate-version-metadata";
 import { buildDatacitePayload } from "./build-datacite-payload";
+import { isDataciteConfigured, sendToDatacite } from "./send-to-datacite";
 
 export interface RegisterVersionDoiOptions {
   db: PrismaClient;
@@ -24,8 +25,20 @@ export interface RegisterVersionDoiOptions {
 export type TRegisterDoiResult = { status: "registered" | "not-configured" | "already-set" | "skipped"; doi?: string };
 
 /** DANDI's DOI of a version: {prefix}/{instance}.{id}/{version}. */
-export function formatVersionDoi(config: RegisterVersionDoiOptions["config"], dandisetId: number, version: string) {
+export function formatVersionDoi(
+  config: Pick<TConfig, "DANDI_DOI_API_PREFIX" | "DANDI_INSTANCE_NAME">,
+  dandisetId: number,
+  version: string,
+) {
   return `${config.DANDI_DOI_API_PREFIX}/${config.DANDI_INSTANCE_NAME.toLowerCase()}.${formatDandisetIdentifier(dandisetId)}/${version}`;
+}
+
+/** The dandiset's concept DOI, {prefix}/{instance}.{id}: the version DOIs without the version. */
+export function formatConceptDoi(
+  config: Pick<TConfig, "DANDI_DOI_API_PREFIX" | "DANDI_INSTANCE_NAME">,
+  dandisetId: number,
+) {
+  return `${config.DANDI_DOI_API_PREFIX}/${config.DANDI_INSTANCE_NAME.toLowerCase()}.${formatDandisetIdentifier(dandisetId)}`;
 }
 
 /**
@@ -42,9 +55,13 @@ export async function registerVersionDoi(options: RegisterVersionDoiOptions): Pr
   const doi = formatVersionDoi(config, version.dandisetId, version.version);
   if (version.doi === doi) return { status: "already-set", doi };
 
-  const configured = !!(config.DANDI_DOI_API_URL && config.DANDI_DOI_API_USER && config.DANDI_DOI_API_PASSWORD);
+  const configured = isDataciteConfigured(config);
   if (configured) {
-    const payload = buildDatacitePayload(doi, version.metadata as Record<string, unknown>, config.DANDI_DOI_PUBLISH);
+    const payload = buildDatacitePayload(doi, version.metadata as Record<string, unknown>, config.DANDI_DOI_PUBLISH, {
+      relatedIdentifiers: [
+        { relatedIdentifier: formatConceptDoi(config, version.dandisetId), relationType: "IsVersionOf" },
+      ],
+    });
     await sendToDatacite(config, doi, payload);
   }
   const metadata = populateVersionMetadata({
@@ -61,19 +78,4 @@ export async function registerVersionDoi(options: RegisterVersionDoiOptions): Pr
     await tx.version.update({ where: { id: versionId }, data: { doi, metadata: metadata as Prisma.InputJsonValue } });
   });
   return { status: configured ? "registered" : "not-configured", doi };
-}
-
-async function sendToDatacite(config: RegisterVersionDoiOptions["config"], doi: string, payload: unknown) {
-  const auth = Buffer.from(`${config.DANDI_DOI_API_USER}:${config.DANDI_DOI_API_PASSWORD}`).toString("base64");
-  const headers = { "Content-Type": "application/vnd.api+json", Authorization: `Basic ${auth}` };
-  const body = JSON.stringify(payload);
-  const created = await fetch(`${config.DANDI_DOI_API_URL}/dois`, { method: "POST", headers, body });
-  if (created.ok) return;
-  // 422 "This DOI has already been taken": an earlier attempt got through; update it instead.
-  if (created.status === 422) {
-    const updated = await fetch(`${config.DANDI_DOI_API_URL}/dois/${doi}`, { method: "PUT", headers, body });
-    if (updated.ok) return;
-    throw new Error(`DataCite PUT /dois/${doi} failed: ${updated.status} ${await updated.text()}`);
-  }
-  throw new Error(`DataCite POST /dois failed: ${created.status} ${await created.text()}`);
 }

@@ -75,12 +75,29 @@ export function presentDandisetListPage(page: Page<never>, resultsJson: string):
   return `${envelope.slice(0, -1)},"results":[${resultsJson}]}`;
 }
 
+/**
+ * The dandiset's concept DOI (one DOI for all versions, resolving to the newest) and its
+ * registration state at DataCite; an addition to DANDI's shape (clients ignore unknown keys).
+ */
+export function presentConceptDoi(c: TDandisetView["conceptDoi"]) {
+  if (!c) return null;
+  return {
+    doi: c.doi,
+    status: c.status,
+    version: c.version,
+    attempts: c.attempts,
+    last_error: c.lastError,
+    modified: c.updated ? formatTimestamp(c.updated) : null,
+  };
+}
+
 /** DandisetDetail (retrieve and create). */
 export function presentDandisetDetail(d: TDandisetView, activeUploads: number) {
   return {
     ...presentDandisetBase(d),
     most_recent_published_version: presentChildVersion(d.publishedVersion, activeUploads),
     draft_version: presentChildVersion(d.draftVersion, activeUploads),
+    concept_doi: presentConceptDoi(d.conceptDoi),
   };
 }
 

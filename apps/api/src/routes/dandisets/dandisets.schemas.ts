@@ -75,11 +75,24 @@ export const ZDandisetListItemSchema = registry.register(
   }),
 );
 
+export const ZConceptDoiSchema = registry.register(
+  "ConceptDoi",
+  z.object({
+    doi: z.string(),
+    status: z.enum(["pending", "registered", "failed", "not-configured"]),
+    version: z.string().nullable(),
+    attempts: z.number().int(),
+    last_error: z.string().nullable(),
+    modified: ZTimestamp.nullable(),
+  }),
+);
+
 export const ZDandisetDetailSchema = registry.register(
   "DandisetDetail",
   ZDandisetBaseSchema.extend({
     most_recent_published_version: z.union([ZChildVersionSchema, z.null()]),
     draft_version: z.union([ZChildVersionSchema, z.null()]),
+    concept_doi: z.union([ZConceptDoiSchema, z.null()]),
   }),
 );
 
