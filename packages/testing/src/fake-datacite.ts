@@ -10,17 +10,21 @@ export interface FakeDatacite {
   dois: Map<string, Record<string, unknown>>;
   /** Every request: method, path and parsed body. */
   requests: { method: string; path: string; body: unknown }[];
+  /** An outage: the next `count` requests are answered `status` (503 by default) and change nothing. */
+  failNext(count: number, status?: number): void;
   close(): Promise<void>;
 }
 
 /**
  * A local HTTP server speaking the part of the DataCite REST API the archive
  * uses: POST /dois (201, or 422 "This DOI has already been taken."), PUT
- * /dois/{doi}, GET /dois/{doi}, with Basic auth (401 otherwise) and JSON:API bodies.
+ * /dois/{doi}, GET /dois/{doi}, with Basic auth (401 otherwise) and JSON:API bodies; `failNext`
+ * simulates an outage.
  */
 export async function startFakeDatacite(user = "DANDI.TEST", password = "secret"): Promise<FakeDatacite> {
   const dois = new Map<string, Record<string, unknown>>();
   const requests: FakeDatacite["requests"] = [];
+  const outage = { count: 0, status: 503 };
   const expected = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
   const server = http.createServer((req, res) => {
     let raw = "";
@@ -33,6 +37,10 @@ export async function startFakeDatacite(user = "DANDI.TEST", password = "secret"
         res.writeHead(status, { "Content-Type": "application/vnd.api+json" });
         res.end(JSON.stringify(payload));
       };
+      if (outage.count > 0) {
+        outage.count--;
+        return send(outage.status, { errors: [{ status: String(outage.status), title: "Service unavailable" }] });
+      }
       if (req.headers.authorization !== expected)
         return send(401, { errors: [{ status: "401", title: "Bad credentials." }] });
       const attributes = body?.data?.attributes ?? {};
@@ -64,6 +72,10 @@ export async function startFakeDatacite(user = "DANDI.TEST", password = "secret"
     password,
     dois,
     requests,
+    failNext: (count, status = 503) => {
+      outage.count = count;
+      outage.status = status;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
