@@ -132,5 +132,11 @@ export * from "./zarr/finalize-zarr";
 export * from "./observability/redact";
 export * from "./observability/create-logger";
 export * from "./observability/sentry-options";
-export * from "./findable/build-dataset-json-ld";
+export {
+  buildDatasetJsonLd,
+  citedContributors,
+  contributorIdUrl,
+  licenseUrl,
+  type TDatasetJsonLdInput,
+} from "@dandi/shared";
 export * from "./findable/public-versions";

@@ -4,3 +4,4 @@
  */
 export * from "./etag-parts";
 export * from "./draft-metadata";
+export * from "./dataset-json-ld";

@@ -32,6 +32,17 @@ export interface TDandiset {
   is_starred?: boolean;
   most_recent_published_version: TVersionSummary | null;
   draft_version: TVersionSummary | null;
+  /** The dandiset's DOI for all versions (resolves to the newest), on the detail shape. */
+  concept_doi?: TConceptDoi | null;
+}
+
+export interface TConceptDoi {
+  doi: string;
+  status: "pending" | "registered" | "failed" | "not-configured";
+  version: string | null;
+  attempts: number;
+  last_error: string | null;
+  modified: string | null;
 }
 
 export interface TVersionWithDandiset extends TVersionSummary {

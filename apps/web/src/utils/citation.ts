@@ -2,6 +2,7 @@
  * Citation text, BibTeX and schema.org JSON-LD for a dandiset version, built
  * from its metadata (contributors with `includeInCitation`, name, version, DOI).
  */
+import { buildDatasetJsonLd } from "@dandi/shared";
 import type { TMetadata } from "../api/types";
 
 interface TContributor {
@@ -16,6 +17,10 @@ export interface TCitationInput {
   version: string;
   metadata: TMetadata;
   webUrl: string;
+  /** The dandiset's concept DOI (all versions), when it has one: a draft is cited by it. */
+  conceptDoi?: string | null;
+  /** The canonical page of the version (the API's landing page), for the JSON-LD url. */
+  pageUrl?: string;
 }
 
 /** Contributors that belong in a citation, in metadata order. */
@@ -44,7 +49,7 @@ export function formatCitation(input: TCitationInput): string {
   const authors = citedContributors(metadata)
     .map((c) => c.name)
     .join("; ");
-  const doi = doiOf(metadata);
+  const doi = doiOf(metadata) || input.conceptDoi || "";
   const link = doi ? `https://doi.org/${doi}` : versionUrl(input);
   const name = typeof metadata.name === "string" ? metadata.name : `Dandiset ${input.identifier}`;
   return `${authors ? `${authors} ` : ""}(${yearOf(metadata)}) ${name} (Version ${version}) [Data set]. DANDI Archive. ${link}`;
@@ -104,37 +109,17 @@ export function formatCitationAs(format: TCitationFormat, input: TCitationInput)
   return formatCitation(input);
 }
 
-/** schema.org `Dataset` JSON-LD for the page head (search engines, dataset search). */
+/** schema.org `Dataset` JSON-LD for the page head: the builder the API's landing pages use. */
 export function buildJsonLd(input: TCitationInput): Record<string, unknown> {
-  const { metadata, identifier, version } = input;
-  const doi = doiOf(metadata);
-  const license = Array.isArray(metadata.license) ? (metadata.license as string[]) : [];
-  return {
-    "@context": "https://schema.org/",
-    "@type": "Dataset",
-    name: metadata.name,
-    description: metadata.description,
-    identifier: doi ? `https://doi.org/${doi}` : `DANDI:${identifier}`,
-    url: versionUrl(input),
-    version,
-    license: license.map((l) => licenseUrl(l)),
-    keywords: Array.isArray(metadata.keywords) ? metadata.keywords : [],
-    creator: citedContributors(metadata).map((c) => ({
-      "@type": c.schemaKey === "Organization" ? "Organization" : "Person",
-      name: c.name,
-    })),
-    datePublished: metadata.datePublished ?? undefined,
-    includedInDataCatalog: { "@type": "DataCatalog", name: "DANDI Archive" },
-  };
+  return buildDatasetJsonLd({
+    identifier: input.identifier,
+    version: input.version,
+    metadata: input.metadata,
+    pageUrl: input.pageUrl ?? versionUrl(input),
+    webUrl: input.webUrl.replace(/\/+$/, ""),
+    conceptDoi: input.conceptDoi,
+  });
 }
 
-const LICENSES: Record<string, string> = {
-  "spdx:CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
-  "spdx:CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
-  "spdx:CC-BY-NC-4.0": "https://creativecommons.org/licenses/by-nc/4.0/",
-};
-
-/** A license's URL for a `spdx:` id (other values are returned unchanged). */
-export function licenseUrl(license: string): string {
-  return LICENSES[license] ?? license;
-}
+/** A license's URL for a `spdx:` id (the one table the API's landing pages use too). */
+export { licenseUrl } from "@dandi/shared";

@@ -1,7 +1,7 @@
 /**
  * schema.org `Dataset` JSON-LD of a dandiset version, from its metadata. One builder for the
- * API's landing pages (server-rendered, for crawlers) and the web app's page head: this file
- * imports nothing, so the browser bundle can take it (`@dandi/core/json-ld`).
+ * API's landing pages (server-rendered, for crawlers) and the web app's page head (@dandi/shared
+ * is safe for the browser bundle).
  */
 
 export interface TDatasetJsonLdInput {
