@@ -137,9 +137,12 @@ describe("web app", { concurrency: false }, () => {
       `dandi download ${ctx.apiUrl}/api/dandisets/${seeded.id}/versions/draft/`,
     );
     await page.getByText("How to cite").waitFor();
-    await page.getByRole("button", { name: "BibTeX" }).click();
+    // The format menu (a PrimeVue Select, as DANDI's v-select) offers DANDI's styles.
+    await page.getByRole("combobox", { name: "Citation format" }).click();
+    await page.getByRole("option", { name: "BibTeX" }).click();
     await page.getByText(`@misc{dandi_${seeded.id}_draft`).waitFor();
-    await page.getByRole("button", { name: "RIS" }).click();
+    await page.getByRole("combobox", { name: "Citation format" }).click();
+    await page.getByRole("option", { name: "RIS" }).click();
     await page.getByTestId("citation").filter({ hasText: "TY  - DATA" }).waitFor();
     // The download dialog repeats the exact command, with the manifest link.
     await page.getByRole("button", { name: "More download options" }).click();

@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { buildJsonLd, formatBibtex, formatCitation, formatCitationAs, formatRis } from "./citation";
+import {
+  buildJsonLd,
+  CITATION_FORMATS,
+  formatApa,
+  formatBibtex,
+  formatChicago,
+  formatCitation,
+  formatCitationAs,
+  formatHarvard,
+  formatIeee,
+  formatMla,
+  formatRis,
+  formatVancouver,
+  manuscriptStatements,
+} from "./citation";
 
 const metadata = {
   name: "Mouse V1 & friends",
@@ -68,9 +82,60 @@ describe("citation", () => {
     expect(draft).not.toContain("DO  -");
   });
 
-  it("picks the format by name", () => {
-    expect(formatCitationAs("text", input)).toBe(formatCitation(input));
-    expect(formatCitationAs("bibtex", input)).toBe(formatBibtex(input));
-    expect(formatCitationAs("ris", input)).toBe(formatRis(input));
+  it("picks the format by name", async () => {
+    expect(await formatCitationAs("text", input)).toBe(formatCitation(input));
+    expect(await formatCitationAs("bibtex", input)).toBe(formatBibtex(input));
+    expect(await formatCitationAs("ris", input)).toBe(formatRis(input));
+  });
+
+  describe("the styles DANDI's How to cite offers", () => {
+    const two = {
+      ...input,
+      metadata: {
+        ...metadata,
+        contributor: [
+          { name: "Doe, Jane Ann", schemaKey: "Person", includeInCitation: true },
+          { name: "Roe, Richard", schemaKey: "Person", includeInCitation: true },
+          { name: "Lab X", schemaKey: "Organization", includeInCitation: true },
+        ],
+      },
+    };
+    const doi = "https://doi.org/10.80507/dandi.000123/0.240301.0000";
+    it("writes APA, MLA, Chicago, Harvard, Vancouver and IEEE", () => {
+      expect(formatApa(two)).toBe(
+        `Doe, J. A., Roe, R., & Lab X (2024). Mouse V1 & friends (Version 0.240301.0000) [Data set]. DANDI Archive. ${doi}`,
+      );
+      expect(formatMla(two)).toBe(
+        `Doe, Jane Ann, et al. “Mouse V1 & friends.” Version 0.240301.0000, DANDI Archive, 2024, ${doi}.`,
+      );
+      expect(formatChicago(two)).toBe(
+        `Doe, Jane Ann, Richard Roe, and Lab X. 2024. “Mouse V1 & friends.” Version 0.240301.0000. DANDI Archive. ${doi}.`,
+      );
+      expect(formatHarvard(two)).toBe(
+        `Doe, J.A., Roe, R. and Lab X (2024) Mouse V1 & friends (Version 0.240301.0000) [Data set]. DANDI Archive. Available at: ${doi}.`,
+      );
+      expect(formatVancouver(two)).toBe(
+        `Doe JA, Roe R, Lab X. Mouse V1 & friends (Version 0.240301.0000) [Data set]. DANDI Archive; 2024. Available from: ${doi}`,
+      );
+      expect(formatIeee(two)).toBe(
+        `J. A. Doe, R. Roe, and Lab X, “Mouse V1 & friends,” DANDI Archive, Version 0.240301.0000, 2024. [Online]. Available: ${doi}`,
+      );
+    });
+
+    it("writes CFF with the authors split into family and given names", async () => {
+      const cff = await formatCitationAs("cff", two);
+      expect(cff).toContain("cff-version: 1.2.0");
+      expect(cff).toMatch(/- family-names: Doe\n\s+given-names: Jane Ann/);
+      expect(cff).toContain("- name: Lab X");
+      expect(cff).toContain("doi: 10.80507/dandi.000123/0.240301.0000");
+      expect(cff).toContain("date-released: 2024-03-01");
+    });
+
+    it("offers every format and DANDI's manuscript sentences", async () => {
+      for (const { value } of CITATION_FORMATS) expect(await formatCitationAs(value, two)).toContain("2024");
+      expect(manuscriptStatements(two).methods).toBe(
+        `Data associated with this study are available on the DANDI Archive (RRID:SCR_017571): ${doi}`,
+      );
+    });
   });
 });
