@@ -5,11 +5,7 @@ import type { TServerInfo } from "../api/types";
 import { fieldPath, matchesServerSchema, validateDraft, BUNDLED_SCHEMA_VERSION } from "./metadata-validation";
 import type { TConfig } from "../../../../packages/core/src/config";
 import { SchemaCatalog } from "../../../../packages/core/src/schemas";
-import {
-  buildValidatableMetadata,
-  draftValidationIssues,
-  publishActivity,
-} from "@dandi/shared";
+import { buildValidatableMetadata, draftValidationIssues, publishActivity } from "@dandi/shared";
 
 const SCHEMAS = path.resolve(import.meta.dirname, "../../../../schemas");
 const version = JSON.parse(fs.readFileSync(path.join(SCHEMAS, "versions.json"), "utf8")).schema_version as string;
