@@ -31,6 +31,8 @@ step() {
 step lint:eslint pnpm exec eslint .
 step lint:prettier pnpm exec prettier --check .
 step typecheck pnpm exec turbo run typecheck --continue --output-logs=errors-only
+# pynwb writes the NWB files of `manage seed-demo --full` (the manage CLI test and the web demo e2e).
+ensure_venv "pynwb=pynwb"
 # One package at a time: each vitest already uses both cores and its own databases.
 step test:packages pnpm exec turbo run test --concurrency=1 --continue --output-logs=full --log-order=stream
 

@@ -144,9 +144,10 @@ function stopProcess(child) {
 
 /**
  * Starts everything; returns the context the tests use and a `close()`. `webEnv` is added to the
- * SPA's build environment (e.g. VITE_SENTRY_DSN), `apiEnv` to the API's and the worker's.
+ * SPA's build environment (e.g. VITE_SENTRY_DSN), `apiEnv` to the API's and the worker's;
+ * `seedArgs` is the seed-demo command line run before the API and worker start.
  */
-export async function startStack({ webEnv = {}, apiEnv = {} } = {}) {
+export async function startStack({ webEnv = {}, apiEnv = {}, seedArgs = ["seed-demo"] } = {}) {
   const id = `${process.pid}_${randomBytes(3).toString("hex")}`;
   const dbName = `dandi_web_e2e_${id}`;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dandi-web-e2e-"));
@@ -201,7 +202,7 @@ export async function startStack({ webEnv = {}, apiEnv = {} } = {}) {
         env,
         encoding: "utf8",
       });
-    manage("seed-demo");
+    const seedOutput = manage(...seedArgs);
     manage(
       "create-user",
       "--email",
@@ -254,7 +255,20 @@ export async function startStack({ webEnv = {}, apiEnv = {} } = {}) {
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    return { apiUrl, webUrl, token, browser, tmp, dist, github, databaseUrl, close, logs: () => readLogs(tmp) };
+    return {
+      apiUrl,
+      webUrl,
+      token,
+      browser,
+      tmp,
+      dist,
+      github,
+      databaseUrl,
+      seedOutput,
+      manage,
+      close,
+      logs: () => readLogs(tmp),
+    };
   } catch (err) {
     const logs = readLogs(tmp);
     await close();

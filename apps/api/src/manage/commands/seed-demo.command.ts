@@ -288,14 +288,19 @@ async function publishInline(env: SeedEnv, dandisetId: number): Promise<void> {
   });
   const result = await publishDandiset({ db: prisma, storage, config, dandisetId, userId: owner.id });
   await prisma.jobOutbox.deleteMany({ where: { id: { in: outboxIds } } });
-  if (result.status !== "published") throw new Error(`publish of ${dandisetId} skipped: ${result.reason}`);
-  await writeManifestFiles({ db: prisma, storage, config, versionId: result.versionId });
-  const doi = await registerVersionDoi({ db: prisma, storage, config, versionId: result.versionId });
+  // Skipped: a running worker drained the outbox row first and published the draft itself.
+  const versionId = result.status === "published" ? result.versionId : result.latestVersionId;
+  if (versionId === null)
+    throw new Error(`publish of ${dandisetId} skipped: ${"reason" in result ? result.reason : ""}`);
+  const { version } = await prisma.version.findUniqueOrThrow({ where: { id: versionId } });
+  // Both are idempotent, so running them after the worker's own jobs changes nothing.
+  await writeManifestFiles({ db: prisma, storage, config, versionId });
+  const doi = await registerVersionDoi({ db: prisma, storage, config, versionId });
   const where =
     doi.status === "registered"
       ? "registered at DataCite"
       : "recorded only: not registered at DataCite, DANDI_DOI_API_URL/USER/PASSWORD are unset";
-  print(`  published ${result.version}, DOI ${doi.doi} (${where})`);
+  print(`  published ${version}, DOI ${doi.doi} (${where})`);
 }
 
 async function seedFullArchive(ctx: ManageContext, catalog: SchemaCatalog, devPasswords: boolean): Promise<void> {
