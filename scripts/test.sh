@@ -45,6 +45,10 @@ if [ -d tests/cli ]; then
   # The venv's bin holds moto_server and dandi; the suite starts the API itself.
   step test:dandi-cli env PATH="$VENV/bin:$PATH" "$VENV/bin/python" -m pytest tests/cli
 fi
+# Crawlers and harvesters against the built API: landing-page JSON-LD read by extruct, the sitemap
+# by lxml, OAI-PMH harvested by oaipmh-scythe across resumption tokens and checked against its XSD.
+ensure_venv "extruct=extruct" "oaipmh_scythe=oaipmh-scythe" "lxml=lxml" "requests=requests" "pytest=pytest"
+step test:findable "$VENV/bin/python" -m pytest tests/findable
 # schemathesis against the built API and its /api/openapi.json, anonymous and as an approved user.
 step test:api-fuzz "$VENV/bin/python" scripts/fuzz-api.py
 # The operator guide's own scripts (deploy/), run as the guide says against local stand-ins.

@@ -198,6 +198,7 @@ async function respond(req: Request, res: Response) {
   const requestEl = doc.ele("request").txt(baseUrl);
   const send = () => res.type("text/xml").send(doc.end({ prettyPrint: true }));
   let args: Record<string, string> = {};
+  let body: XMLBuilder | undefined;
   try {
     args = readArguments(req);
     const verb = args.verb;
@@ -215,11 +216,13 @@ async function respond(req: Request, res: Response) {
     }
     // Echo the request (valid arguments only, as the protocol asks).
     for (const [k, v] of Object.entries(args)) requestEl.att(k, xmlText(v));
-    const body = doc.ele(verb);
+    body = doc.ele(verb);
     await VERB_HANDLERS[verb as TVerb](body, args, { prisma, config, baseUrl });
     return send();
   } catch (err) {
     if (!(err instanceof OaiError)) throw err;
+    // An error replaces the verb's element (the schema allows one or the other).
+    body?.remove();
     // badVerb and badArgument: the request element carries no attributes.
     if (err.code !== "badVerb" && err.code !== "badArgument") {
       for (const [k, v] of Object.entries(args)) requestEl.att(k, xmlText(v));

@@ -151,6 +151,8 @@ describe("OAI-PMH", () => {
     );
     expect(await errorCode("verb=ListRecords&resumptionToken=garbage")).toBe("badResumptionToken");
     expect(await errorCode("verb=ListRecords&resumptionToken=x&metadataPrefix=oai_dc")).toBe("badArgument");
+    // The error replaces the verb's element.
+    expect((await oai("verb=ListRecords&metadataPrefix=marc21")).ListRecords).toBeUndefined();
     const bad = await oai("verb=Nope&x=1");
     expect(bad.request["@verb"]).toBeUndefined();
   });
