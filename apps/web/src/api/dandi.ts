@@ -61,6 +61,38 @@ export const listPaths = (id: string, version: string, query: TQuery, signal?: A
 /** Removes a file from the draft (owners only; DANDI answers 204). */
 export const deleteAsset = (id: string, assetId: string) =>
   request<void>(`${versionPath(id, "draft")}assets/${assetId}/`, { method: "DELETE" });
+/** What a path move or delete changed (this archive's extension of DANDI's API). */
+export interface TManagedPaths {
+  count: number;
+  size: number;
+}
+/** Moves or renames a file or a folder of the draft (one request, one transaction; owners only). */
+export const movePaths = (id: string, source: string, destination: string) =>
+  request<TManagedPaths>(`${versionPath(id, "draft")}assets/paths/move/`, {
+    method: "POST",
+    body: { source, destination },
+  });
+/** Deletes a file or a folder of the draft with everything below it (owners only). */
+export const deletePaths = (id: string, path: string) =>
+  request<TManagedPaths>(`${versionPath(id, "draft")}assets/paths/delete/`, { method: "POST", body: { path } });
+/** The zip of a folder ('' = the whole version), streamed by the API; the browser downloads it directly. */
+export const zipDownloadUrl = (id: string, version: string, path: string) =>
+  apiUrl(`${versionPath(id, version)}assets/paths/zip/`, { path });
+/**
+ * Asks the API (HEAD, nothing streamed) whether a folder can be downloaded as a zip: over the
+ * size or file-count cap, holding a Zarr, or not readable, it throws the API's reason.
+ */
+export async function checkZipDownload(id: string, version: string, path: string): Promise<void> {
+  let ok = false;
+  try {
+    const head = await fetch(zipDownloadUrl(id, version, path), { method: "HEAD", credentials: "include" });
+    ok = head.ok;
+  } catch {
+    // Unreachable: the GET below reports it in the client's words.
+  }
+  // A refused zip answers its reason before any byte of the zip: read it as JSON.
+  if (!ok) await request<unknown>(`${versionPath(id, version)}assets/paths/zip/`, { query: { path } });
+}
 /** Multipart uploads that were started but never completed (owners only). */
 export const listUploads = (id: string, query: TQuery = {}) =>
   request<TPage<TUpload>>(`/dandisets/${id}/uploads/`, { query });

@@ -29,7 +29,7 @@ const dandiset = (identifier: string) => ({
 });
 
 beforeAll(async () => {
-  fake = await startFakeApi(({ method, path, query }) => {
+  fake = await startFakeApi(({ method, path, query, body }) => {
     const m = /^\/api\/dandisets\/(\d{6})\/(.*)$/.exec(path);
     if (!m) return undefined;
     const [, id, rest] = m;
@@ -41,6 +41,13 @@ beforeAll(async () => {
     if (method === "DELETE" && del) {
       deleted.push(del[1]!);
       return { status: 204 };
+    }
+    if (method === "POST" && rest === "versions/draft/assets/paths/move/") {
+      const { destination } = body as { destination: string };
+      if (destination === "file-00001.nwb") {
+        return { status: 409, body: { detail: "A file or folder already exists at file-00001.nwb" } };
+      }
+      return { body: { count: 1, size: 1000 } };
     }
     if (rest !== "versions/draft/assets/paths/") return undefined;
     if (id === "000002") return { body: pageOf([]) };
@@ -64,7 +71,7 @@ async function mountAt(url: string, username: string | null) {
   return mountView(FileBrowserView, "/dandiset/:identifier/:version/files", url, username);
 }
 /** The machine is shared: give the page's requests time. */
-const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 5000 });
+const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 15_000 });
 /** Clicks a button of the whole document (dialogs and menus are teleported out of the wrapper). */
 const clickInPage = (text: string, selector = "button") =>
   [...document.body.querySelectorAll<HTMLElement>(selector)].find((b) => b.textContent?.trim() === text)!.click();
@@ -97,9 +104,10 @@ describe("FileBrowserView", () => {
     await wrapper.find("tbody tr:first-child a").trigger("click");
     await waitFor(() => expect(router.currentRoute.value.query).toEqual({}));
     await waitFor(() => expect(wrapper.find("[data-testid='parent-folder']").exists()).toBe(false));
-    expect(wrapper.findAll("tbody tr").length).toBe(100);
+    // The root's page loads after the route changed: wait for it rather than read the loading state.
+    await waitFor(() => expect(wrapper.findAll("tbody tr").length).toBe(100));
     wrapper.unmount();
-  }, 20_000);
+  }, 40_000);
 
   it("renders one page of a 10,000-file folder and pages through it", async () => {
     const { wrapper, router } = await mountAt("/dandiset/000001/draft/files?location=sub-01", null);
@@ -118,7 +126,7 @@ describe("FileBrowserView", () => {
     await waitFor(() => expect(wrapper.find(FILE_ROWS).text()).toContain("file-00100.nwb"));
     expect(wrapper.find("a[download]").attributes("href")).toMatch(/\/api\/assets\/id-100\/download\/$/);
     wrapper.unmount();
-  }, 20_000);
+  }, 40_000);
 
   it("offers NWB files to the external viewers", async () => {
     const { wrapper } = await mountAt("/dandiset/000001/draft/files", null);
@@ -132,7 +140,7 @@ describe("FileBrowserView", () => {
     );
     expect(links[1]!.getAttribute("target")).toBe("_blank");
     wrapper.unmount();
-  }, 20_000);
+  }, 40_000);
 
   it("lets an owner delete a draft file after confirming", async () => {
     const { wrapper } = await mountAt("/dandiset/000001/draft/files", "olive");
@@ -152,7 +160,38 @@ describe("FileBrowserView", () => {
     const del = fake.requests.find((r) => r.method === "DELETE")!;
     expect(del.path).toBe("/api/dandisets/000001/versions/draft/assets/id-0/");
     wrapper.unmount();
-  }, 20_000);
+  }, 40_000);
+
+  it("lets an owner rename a file, and shows the API's reason when the name is taken", async () => {
+    const { wrapper } = await mountAt("/dandiset/000001/draft/files", "olive");
+    await waitFor(() => expect(wrapper.find("button[aria-label='Rename file-00000.nwb']").exists()).toBe(true));
+    await wrapper.find("button[aria-label='Rename file-00000.nwb']").trigger("click");
+    await waitFor(() => expect(document.body.querySelector("[role=dialog] input[name=name]")).not.toBeNull());
+    const input = document.body.querySelector<HTMLInputElement>("[role=dialog] input[name=name]")!;
+    expect(input.value).toBe("file-00000.nwb");
+    input.value = "file-00001.nwb";
+    input.dispatchEvent(new Event("input"));
+    await flushPromises();
+    expect(document.body.querySelector("[data-testid=new-path]")?.textContent).toBe("file-00001.nwb");
+    clickInPage("Rename", "[role=dialog] button");
+    await waitFor(() =>
+      expect(document.body.querySelector("[role=dialog] [role=alert]")?.textContent).toBe(
+        "A file or folder already exists at file-00001.nwb",
+      ),
+    );
+    input.value = "renamed.nwb";
+    input.dispatchEvent(new Event("input"));
+    clickInPage("Rename", "[role=dialog] button");
+    await waitFor(() =>
+      expect(wrapper.find("[data-testid=manage-notice]").text()).toBe("Renamed file-00000.nwb to renamed.nwb."),
+    );
+    const moves = fake.requests.filter((r) => r.path.endsWith("/paths/move/")).map((r) => r.body);
+    expect(moves).toEqual([
+      { source: "file-00000.nwb", destination: "file-00001.nwb" },
+      { source: "file-00000.nwb", destination: "renamed.nwb" },
+    ]);
+    wrapper.unmount();
+  }, 40_000);
 
   it("shows the CLI upload commands to owners of an empty draft, and a plain note to others", async () => {
     const owner = await mountAt("/dandiset/000002/draft/files", "olive");
@@ -167,5 +206,5 @@ describe("FileBrowserView", () => {
     await waitFor(() => expect(visitor.wrapper.text()).toContain("This dandiset has no files yet."));
     expect(visitor.wrapper.find("[data-testid=upload-commands]").exists()).toBe(false);
     visitor.wrapper.unmount();
-  }, 20_000);
+  }, 40_000);
 });

@@ -108,9 +108,8 @@ async function unchunkGathered(tx: Db, versionId: number) {
 async function rechunkFromNew(tx: Db, versionId: number) {
   const bound = await tx.$queryRaw<{ created: string; asset_id: bigint }[]>`
     WITH lo AS (
-      SELECT r.created, r.asset_id FROM ${TEMP} m
-      JOIN version_assets r ON r.version_id = ${versionId} AND r.asset_id = m.new_id
-      ORDER BY r.created, r.asset_id LIMIT 1)
+      -- The new assets were made by one INSERT, so they share its created (now()): the smallest id is the smallest key.
+      SELECT a.created, a.id AS asset_id FROM assets a WHERE a.id = (SELECT min(new_id) FROM ${TEMP}))
     SELECT ch.first_created::text AS created, ch.first_asset_id AS asset_id
     FROM version_asset_chunks ch, lo
     WHERE ch.version_id = ${versionId} AND (ch.first_created, ch.first_asset_id) <= (lo.created, lo.asset_id)
@@ -187,6 +186,8 @@ export async function moveAssetPaths(db: PrismaClient, options: MoveAssetPathsOp
              ${destination} || substr(va.path, ${source.length + 1}) AS new_path,
              nextval(pg_get_serial_sequence('assets', 'id')) AS new_id, gen_random_uuid() AS new_uuid
       FROM version_assets va WHERE ${atOrBelow(versionId, source)}`;
+    // Temporary tables get no statistics by themselves: without them the joins below are planned as nested loops.
+    await tx.$executeRaw`ANALYZE ${TEMP}`;
     const [stats] = await tx.$queryRaw<{ count: bigint; longest: number | null }[]>`
       SELECT count(*) AS count, max(length(new_path)) AS longest FROM ${TEMP}`;
     const longest = stats?.longest ?? 0;
@@ -268,6 +269,7 @@ export async function deleteAssetPaths(
     await tx.$executeRaw`
       CREATE TEMP TABLE ${TEMP} ON COMMIT DROP AS
       SELECT va.asset_id AS old_id, va.path AS old_path FROM version_assets va WHERE ${atOrBelow(versionId, path)}`;
+    await tx.$executeRaw`ANALYZE ${TEMP}`;
     await unchunkGathered(tx, versionId);
     const removed = await tx.$executeRaw`
       DELETE FROM version_assets va USING ${TEMP} m WHERE va.version_id = ${versionId} AND va.asset_id = m.old_id`;
