@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { PrismaClient, User } from "@dandi/db";
 import type { JobsClient } from "@dandi/jobs";
-import type { Mailer, SchemaCatalog, Storage, TConfig } from "@dandi/core";
+import type { Actor, Mailer, SchemaCatalog, Storage, TConfig, TReadGrants } from "@dandi/core";
 import type { SessionBackend } from "./middleware/session";
 
 /** Everything a request handler may use, built once per process (or per test). */
@@ -25,8 +25,14 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** The authenticated user, if any. */
-      user?: User;
+      /** The authenticated user, if any, with their read-only grants (viewer, review links). */
+      user?: User & TReadGrants;
+      /**
+       * Whom the read policy asks about: the user, or for an anonymous browser holding valid
+       * review links, the review-link actor (`reviewLinkActor`); undefined when anonymous.
+       * Read routes pass this; writes keep using `user`.
+       */
+      reader?: Actor;
       /** How the user authenticated; the plain key when it was an API key. */
       auth?: { method: "token"; key: string } | { method: "session" };
       deps: AppDeps;

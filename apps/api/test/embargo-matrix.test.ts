@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import request from "supertest";
 import type { EmbargoStatus } from "@dandi/db";
-import { blobKey, createUser, regenerateApiKey } from "@dandi/core";
+import { blobKey, createReviewLink, createUser, regenerateApiKey } from "@dandi/core";
 import { buildUser } from "@dandi/testing";
 import { registeredRoutes } from "./app-routes";
 import { createTestContext } from "./context";
@@ -30,9 +30,18 @@ import { createTestContext } from "./context";
 const ctx = await createTestContext();
 const { prisma, storage } = ctx.deps;
 
-const ACTORS = ["anonymous", "approved", "owner", "admin"] as const;
+/**
+ * Besides those four: `viewer`, an approved user given read-only access to each dandiset;
+ * `reviewer`, a browser session that opened a valid review link of the dandiset; `revoked` and
+ * `expired`, sessions that opened a link since revoked, or one past its expiry (they read as
+ * anonymous callers).
+ */
+const ACTORS = ["anonymous", "approved", "viewer", "reviewer", "revoked", "expired", "owner", "admin"] as const;
 type TActor = (typeof ACTORS)[number];
-const DENIED: readonly TActor[] = ["anonymous", "approved"];
+const DENIED: readonly TActor[] = ["anonymous", "approved", "revoked", "expired"];
+/** The callers without a user: answered as anonymous when refused. */
+const SESSION_ONLY: readonly TActor[] = ["reviewer", "revoked", "expired"];
+type TUserActor = "approved" | "viewer" | "owner" | "admin";
 
 /** Users made the way a deployment makes them: `manage create-user`'s createUser, and GitHub sign-in's shape. */
 async function makeUser(email: string, extra: { isSuperuser?: boolean } = {}) {
@@ -47,6 +56,7 @@ async function makeUser(email: string, extra: { isSuperuser?: boolean } = {}) {
 }
 const users = {
   approved: await makeUser(`visitor-${randomUUID().slice(0, 8)}@lab.example`),
+  viewer: await makeUser(`viewer-${randomUUID().slice(0, 8)}@lab.example`),
   owner: await makeUser(`owner-${randomUUID().slice(0, 8)}@lab.example`),
   admin: await makeUser(`root-${randomUUID().slice(0, 8)}@lab.example`, { isSuperuser: true }),
 };
@@ -56,10 +66,27 @@ const coOwner = await buildUser(prisma, {
   githubLogin: `co-${randomUUID().slice(0, 8)}`,
   githubName: "Co Owner",
 });
-const EMAILS = [users.approved, users.owner, users.admin, coOwner].map((u) => u.user.email);
+const EMAILS = [users.approved, users.viewer, users.owner, users.admin, coOwner].map((u) => u.user.email);
 
-const auth = (actor: TActor) =>
-  actor === "anonymous" ? {} : { Authorization: `token ${users[actor as Exclude<TActor, "anonymous">].token}` };
+/** The headers of a call as `actor` on world `w`: an API key, a review session's cookie, or nothing. */
+const auth = (actor: TActor, w: TWorld): Record<string, string> =>
+  actor === "anonymous"
+    ? {}
+    : SESSION_ONLY.includes(actor)
+      ? { Cookie: w.sessions[actor as "reviewer" | "revoked" | "expired"] }
+      : { Authorization: `token ${users[actor as TUserActor].token}` };
+
+/** A browser session that opened a new review link of the dandiset; the link then ends as `fate` says. */
+async function reviewSession(dandisetId: number, fate: "valid" | "revoked" | "expired") {
+  const { link, token } = await createReviewLink({ db: prisma, actor: users.owner.user, dandisetId, days: 30 });
+  const res = await request(ctx.app).get(`/api/review/${token}/`).expect(302);
+  const cookie = String(res.headers["set-cookie"]![0]).split(";")[0]!;
+  if (fate === "revoked") await prisma.reviewLink.update({ where: { id: link.id }, data: { revoked: new Date() } });
+  if (fate === "expired") {
+    await prisma.reviewLink.update({ where: { id: link.id }, data: { expires: new Date(Date.now() - 1000) } });
+  }
+  return { cookie, token };
+}
 
 /**
  * A dandiset with `status`, owned by `owner` and `coOwner`: a draft with two
@@ -147,7 +174,26 @@ async function seedWorld(status: EmbargoStatus) {
   if (status === "UNEMBARGOING") {
     await prisma.dandiset.update({ where: { id: dandiset.id }, data: { embargoStatus: "UNEMBARGOING" } });
   }
-  return { status, id, tag, name, assets, blobs, zarrId: zarr.zarrId, uploadId, markers };
+  await prisma.dandisetViewer.create({ data: { dandisetId: dandiset.id, userId: users.viewer.user.id } });
+  const reviewer = await reviewSession(dandiset.id, "valid");
+  const sessions = {
+    reviewer: reviewer.cookie,
+    revoked: (await reviewSession(dandiset.id, "revoked")).cookie,
+    expired: (await reviewSession(dandiset.id, "expired")).cookie,
+  };
+  return {
+    status,
+    id,
+    tag,
+    name,
+    assets,
+    blobs,
+    zarrId: zarr.zarrId,
+    uploadId,
+    markers,
+    sessions,
+    reviewToken: reviewer.token,
+  };
 }
 type TWorld = Awaited<ReturnType<typeof seedWorld>>;
 
@@ -159,7 +205,18 @@ const WORLDS = {
 
 type TKind =
   /** About one dandiset: refused to the denied callers when it is not OPEN. */
-  | { private: { ok: number; anonymous: number; approved: number; openApproved?: number; openAnonymous?: number } }
+  | {
+      private: {
+        ok: number;
+        anonymous: number;
+        approved: number;
+        openApproved?: number;
+        openAnonymous?: number;
+        /** Owner-only routes: what a viewer and a review-link holder get (default: `ok`). */
+        viewer?: number;
+        reviewer?: number;
+      };
+    }
   /** Lists and search: never name a dandiset that is not OPEN to the denied callers; `shows`: owners see it. */
   | { list: { shows: boolean } }
   /** Not about dandisets (info, account, admin, static pages): only the no-leak checks. */
@@ -178,13 +235,21 @@ interface TCase {
   kind: TKind;
   /** Not registered yet on every tree (work in flight elsewhere): skipped by the stale-row check only. */
   optional?: boolean;
+  /** A list that shows owners their dandisets but is not expected to show a viewer theirs. */
+  hiddenFromViewers?: boolean;
 }
 
 const app = ctx.app;
+const hasUser = (actor: TActor) => actor !== "anonymous" && !SESSION_ONLY.includes(actor);
 const get = (url: string) => request(app).get(url);
 const d = (w: TWorld) => `/api/dandisets/${w.id}`;
 const v = (w: TWorld) => `${d(w)}/versions/draft`;
 const dandisetRoute = (ok = 200) => ({ private: { ok, anonymous: 401, approved: 403 } });
+/** Routes for the owners only, whatever the embargo: viewers are refused, review-link holders are anonymous. */
+const ownersOnly = { viewer: 403, reviewer: 401 };
+const ownerRoute = {
+  private: { ok: 200, anonymous: 401, approved: 403, openAnonymous: 401, openApproved: 403, ...ownersOnly },
+};
 
 const CASES: TCase[] = [
   // One dandiset.
@@ -194,7 +259,9 @@ const CASES: TCase[] = [
     // Owners only, even when OPEN (DANDI).
     route: "GET /api/dandisets/:dandisetId/uploads/",
     calls: (w) => [get(`${d(w)}/uploads/`)],
-    kind: { private: { ok: 200, anonymous: 401, approved: 403, openAnonymous: 401, openApproved: 403 } },
+    kind: {
+      private: { ok: 200, anonymous: 401, approved: 403, openAnonymous: 401, openApproved: 403, ...ownersOnly },
+    },
   },
   {
     route: "GET /api/dandisets/:dandisetId/downloads/",
@@ -298,20 +365,43 @@ const CASES: TCase[] = [
     calls: (w) => [request(app).head(`/api/zarr/${w.zarrId}/files/?prefix=0/0`)],
     kind: { private: { ok: 302, anonymous: 404, approved: 404 } },
   },
+  // Read-only access: managed by owners only.
+  {
+    // The caller's own standing: an identifier and whether it is embargoed, nothing else.
+    route: "GET /api/dandisets/:dandisetId/access/",
+    calls: (w) => [get(`${d(w)}/access/`)],
+    kind: { global: "the caller's standing" },
+  },
+  { route: "GET /api/dandisets/:dandisetId/viewers/", calls: (w) => [get(`${d(w)}/viewers/`)], kind: ownerRoute },
+  {
+    route: "GET /api/dandisets/:dandisetId/viewer-invitations/",
+    calls: (w) => [get(`${d(w)}/viewer-invitations/`)],
+    kind: ownerRoute,
+  },
+  {
+    route: "GET /api/dandisets/:dandisetId/review-links/",
+    calls: (w) => [get(`${d(w)}/review-links/`)],
+    kind: ownerRoute,
+  },
+  {
+    route: "GET /api/dandisets/:dandisetId/access-requests/",
+    calls: (w) => [get(`${d(w)}/access-requests/`)],
+    kind: ownerRoute,
+  },
   // Lists and search.
   {
     route: "GET /api/dandisets/",
     calls: (w, actor) => [
       get(`/api/dandisets/?draft=true&empty=true&search=${encodeURIComponent(w.name)}`),
-      ...(actor === "anonymous" ? [] : [get(`/api/dandisets/?embargoed=true&draft=true&empty=true&page_size=1000`)]),
+      ...(!hasUser(actor) ? [] : [get(`/api/dandisets/?embargoed=true&draft=true&empty=true&page_size=1000`)]),
     ],
     kind: { list: { shows: true } },
   },
   {
     route: "GET /api/dandisets/search/",
     calls: (w, actor) => [
-      get(`/api/dandisets/search/?draft=true&empty=true${actor === "anonymous" ? "" : "&embargoed=true"}`),
-      get(`/api/dandisets/search/?genotype=genotype-${w.tag}&embargoed=${actor !== "anonymous"}`),
+      get(`/api/dandisets/search/?draft=true&empty=true${!hasUser(actor) ? "" : "&embargoed=true"}`),
+      get(`/api/dandisets/search/?genotype=genotype-${w.tag}&embargoed=${hasUser(actor)}`),
     ],
     kind: { list: { shows: true } },
   },
@@ -408,6 +498,13 @@ const CASES: TCase[] = [
     kind: { global: "probe" },
     optional: true,
   },
+  {
+    // Opening a valid link: a redirect to the web app's page for everyone (the page is what the policy
+    // guards). Last: it adds the link to the revoked and expired holders' sessions too.
+    route: "GET /api/review/:token/",
+    calls: (w) => [get(`/api/review/${w.reviewToken}/`)],
+    kind: { global: "opens a review link" },
+  },
 ];
 
 /** The response as text: status line, headers a client reads, body. */
@@ -421,28 +518,34 @@ describe("embargo read matrix", () => {
       const w = WORLDS[status];
       const problems: string[] = [];
       const others = (actor: TActor) =>
-        EMAILS.filter((e) => actor === "anonymous" || e !== users[actor as Exclude<TActor, "anonymous">].user.email);
+        EMAILS.filter((e) => !hasUser(actor) || e !== users[actor as TUserActor].user.email);
       for (const actor of ACTORS) {
         const denied = status !== "OPEN" && DENIED.includes(actor);
         const texts: string[] = [];
         for (const call of c.calls(w, actor)) {
-          const res = await call.set(auth(actor));
+          const res = await call.set(auth(actor, w));
           const text = responseText(res);
           texts.push(text);
           if ("private" in c.kind) {
             const p = c.kind.private;
+            // Holders of a revoked or expired link are anonymous callers.
+            const as = actor === "revoked" || actor === "expired" ? "anonymous" : actor;
             const want =
-              status === "OPEN"
-                ? actor === "anonymous"
-                  ? (p.openAnonymous ?? p.ok)
-                  : actor === "approved"
-                    ? (p.openApproved ?? p.ok)
-                    : p.ok
-                : actor === "anonymous"
-                  ? p.anonymous
-                  : actor === "approved"
-                    ? p.approved
-                    : p.ok;
+              as === "viewer" && p.viewer !== undefined
+                ? p.viewer
+                : as === "reviewer" && p.reviewer !== undefined
+                  ? p.reviewer
+                  : status === "OPEN"
+                    ? as === "anonymous"
+                      ? (p.openAnonymous ?? p.ok)
+                      : as === "approved"
+                        ? (p.openApproved ?? p.ok)
+                        : p.ok
+                    : as === "anonymous"
+                      ? p.anonymous
+                      : as === "approved"
+                        ? p.approved
+                        : p.ok;
             if (res.status !== want) problems.push(`${actor}: ${res.status} (want ${want}) ${res.text.slice(0, 120)}`);
           }
           if ("crawler" in c.kind) {
@@ -453,7 +556,7 @@ describe("embargo read matrix", () => {
             const leaked = w.markers.filter((m) => text.includes(m));
             if (leaked.length) problems.push(`${actor} sees ${leaked.join(", ")}`);
           }
-          if (actor === "anonymous" || actor === "approved") {
+          if (actor !== "owner" && actor !== "admin") {
             const emails = others(actor).filter((e) => text.toLowerCase().includes(e.toLowerCase()));
             if (emails.length) problems.push(`${actor} sees e-mail ${emails.join(", ")}`);
           }
@@ -461,7 +564,8 @@ describe("embargo read matrix", () => {
         if ("crawler" in c.kind && c.kind.crawler.shows && status === "OPEN") {
           if (!texts.some((t) => w.markers.some((m) => t.includes(m)))) problems.push(`${actor} does not see it`);
         }
-        if ("list" in c.kind && c.kind.list.shows && (actor === "owner" || actor === "admin")) {
+        const findsIt = actor === "owner" || actor === "admin" || (actor === "viewer" && status !== "OPEN");
+        if ("list" in c.kind && c.kind.list.shows && findsIt && !c.hiddenFromViewers) {
           // Owners and admins do find the dandiset (else the no-leak check proves nothing).
           if (!texts.some((t) => w.markers.some((m) => t.includes(m)))) problems.push(`${actor} does not see it`);
         }

@@ -117,6 +117,16 @@ describe("request logs", () => {
       headers: { Authorization: "", Cookie: `sessionid=${COOKIE_SECRET}`, "X-Request-Id": "bad id <script>" },
     });
     expect(browser.res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    // A review link's secret: created, opened (a valid token) and asked again once revoked (a 404).
+    const link = await call("POST", `/api/dandisets/${id}/review-links/`, { body: { expires_in_days: 2 } });
+    expect(link.res.status).toBe(201);
+    const reviewPath = new URL(link.json.url as string).pathname;
+    const reviewToken = reviewPath.split("/")[3]!;
+    expect(reviewToken).toHaveLength(43);
+    const opened = await call("GET", reviewPath, { headers: { Authorization: "" } });
+    expect(opened.res.status).toBe(302);
+    expect((await call("DELETE", `/api/dandisets/${id}/review-links/${link.json.id as number}/`)).res.status).toBe(204);
+    expect((await call("GET", reviewPath, { headers: { Authorization: "" } })).res.status).toBe(404);
 
     await waitForLines(sent);
     const lines = requestLines();
@@ -155,6 +165,11 @@ describe("request logs", () => {
     expect(lines.filter((l) => String(l.url).startsWith("/storage/")).length).toBeGreaterThanOrEqual(3);
 
     const everything = api.stdout().join("\n");
+    expect(everything).not.toContain(reviewToken);
+    expect(lines.filter((l) => l.route === "/api/review/:token/").map((l) => l.url)).toEqual([
+      "/api/review/[Filtered]/",
+      "/api/review/[Filtered]/",
+    ]);
     const secrets = [token, COOKIE_SECRET, "cookieSecretValue", ...[...signedUrls, location].map(signatureOf)];
     for (const secret of secrets) expect(everything).not.toContain(secret);
     expect(everything.toLowerCase()).not.toContain("authorization");

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import request from "supertest";
 import type { Express } from "express";
 import type { UserStatus } from "@dandi/db";
-import { blobKey } from "@dandi/core";
+import { blobKey, createReviewLink } from "@dandi/core";
 import { buildUser } from "@dandi/testing";
 import { createTestContext } from "./context";
 
@@ -19,7 +19,22 @@ import { createTestContext } from "./context";
 const ctx = await createTestContext();
 const { prisma, storage } = ctx.deps;
 
-const ACTORS = ["anonymous", "incomplete", "pending", "rejected", "approved", "owner", "admin"] as const;
+/**
+ * `viewer` is an approved user with read-only access to the world's dandiset; `reviewer` a browser
+ * session holding a valid review link for it: neither may write anything (viewer = approved,
+ * reviewer = anonymous on every row).
+ */
+const ACTORS = [
+  "anonymous",
+  "incomplete",
+  "pending",
+  "rejected",
+  "approved",
+  "viewer",
+  "reviewer",
+  "owner",
+  "admin",
+] as const;
 type TActor = (typeof ACTORS)[number];
 
 async function makeUser(status: UserStatus, extra: { isSuperuser?: boolean; isActive?: boolean } = {}) {
@@ -33,6 +48,7 @@ const users = {
   pending: await makeUser("PENDING"),
   rejected: await makeUser("REJECTED", { isActive: false }),
   approved: await makeUser("APPROVED"),
+  viewer: await makeUser("APPROVED"),
   owner: await makeUser("APPROVED"),
   admin: await makeUser("APPROVED", { isSuperuser: true }),
 };
@@ -103,7 +119,27 @@ async function seedWorld() {
   });
   await storage.putObject(`zarr/${zarr.zarrId}/0/0`, "chunk");
   const target = await buildUser(prisma, { status: "PENDING" });
+  // Read-only access: the viewer, an invitation, a review link (opened by the reviewer) and a pending request.
+  await prisma.dandisetViewer.create({ data: { dandisetId: dandiset.id, userId: users.viewer.user.id } });
+  const invitation = await prisma.viewerInvitation.create({
+    data: { dandisetId: dandiset.id, email: `invitee-${randomUUID()}@x.org` },
+  });
+  const { link, token: reviewToken } = await createReviewLink({
+    db: prisma,
+    actor: users.owner.user,
+    dandisetId: dandiset.id,
+    days: 1,
+  });
+  const opened = await request(ctx.app).get(`/api/review/${reviewToken}/`).expect(302);
+  const reviewCookie = String(opened.headers["set-cookie"]![0]).split(";")[0]!;
+  const accessRequest = await prisma.accessRequest.create({
+    data: { dandisetId: dandiset.id, userId: target.user.id, message: "Please" },
+  });
   return {
+    invitationId: invitation.id,
+    linkId: link.id,
+    reviewCookie,
+    accessRequestId: accessRequest.id,
     id: String(dandiset.id).padStart(6, "0"),
     zarrId: zarr.zarrId,
     blob,
@@ -123,15 +159,21 @@ interface TCase {
 }
 
 /** DANDI's global rule for unsafe methods, then the route's own answers for the rest. */
+const ungated = { anonymous: 401, incomplete: 403, pending: 403, rejected: 401, reviewer: 401 };
+/** The viewer answers as an approved non-owner, the review-link holder as an anonymous caller. */
 const gated = (rest: { approved: number; owner: number; admin: number }): Record<TActor, number> => ({
-  anonymous: 401,
-  incomplete: 403,
-  pending: 403,
-  rejected: 401,
+  ...ungated,
   ...rest,
+  viewer: rest.approved,
 });
 const ownerOnly = (ok: number) => gated({ approved: 403, owner: ok, admin: ok });
 const anyApproved = (ok: number) => gated({ approved: ok, owner: ok, admin: ok });
+/** A row spelled out per actor (routes open to unapproved users): viewer and reviewer added as above. */
+const each = (e: Omit<Record<TActor, number>, "viewer" | "reviewer">): Record<TActor, number> => ({
+  ...e,
+  viewer: e.approved,
+  reviewer: e.anonymous,
+});
 
 const d = (w: TWorld) => `/api/dandisets/${w.id}`;
 const draft = (w: TWorld) => `${d(w)}/versions/draft`;
@@ -289,7 +331,15 @@ const CASES: TCase[] = [
       request(a)
         .post("/api/blobs/digest/")
         .send({ algorithm: "dandi:dandi-etag", value: `${"f".repeat(32)}-1` }),
-    expect: { anonymous: 404, incomplete: 404, pending: 404, rejected: 401, approved: 404, owner: 404, admin: 404 },
+    expect: each({
+      anonymous: 404,
+      incomplete: 404,
+      pending: 404,
+      rejected: 401,
+      approved: 404,
+      owner: 404,
+      admin: 404,
+    }),
   },
   {
     // The dandiset is OPEN: owners get past authorization to "Dandiset not embargoed".
@@ -306,23 +356,106 @@ const CASES: TCase[] = [
         .post("/api/auth/login/")
         .set("X-CSRF-Token", "1")
         .send({ email: `nobody-${randomUUID()}@x.org`, password: "x" }),
-    expect: { anonymous: 400, incomplete: 400, pending: 400, rejected: 401, approved: 400, owner: 400, admin: 400 },
+    expect: each({
+      anonymous: 400,
+      incomplete: 400,
+      pending: 400,
+      rejected: 401,
+      approved: 400,
+      owner: 400,
+      admin: 400,
+    }),
   },
   {
     route: "POST /auth/logout/",
     call: (a) => request(a).post("/api/auth/logout/"),
-    expect: { anonymous: 204, incomplete: 204, pending: 204, rejected: 401, approved: 204, owner: 204, admin: 204 },
+    expect: each({
+      anonymous: 204,
+      incomplete: 204,
+      pending: 204,
+      rejected: 401,
+      approved: 204,
+      owner: 204,
+      admin: 204,
+    }),
   },
   {
     route: "POST /users/questionnaire/",
     call: (a) => request(a).post("/api/users/questionnaire/").send({ first_name: "A", last_name: "B" }),
-    expect: { anonymous: 401, incomplete: 200, pending: 200, rejected: 401, approved: 200, owner: 200, admin: 200 },
+    expect: each({
+      anonymous: 401,
+      incomplete: 200,
+      pending: 200,
+      rejected: 401,
+      approved: 200,
+      owner: 200,
+      admin: 200,
+    }),
   },
   {
     route: "POST /users/questionnaire-form/",
     call: (a) =>
       request(a).post("/api/users/questionnaire-form/").type("form").send({ first_name: "A", last_name: "B" }),
-    expect: { anonymous: 401, incomplete: 302, pending: 302, rejected: 401, approved: 302, owner: 302, admin: 302 },
+    expect: each({
+      anonymous: 401,
+      incomplete: 302,
+      pending: 302,
+      rejected: 401,
+      approved: 302,
+      owner: 302,
+      admin: 302,
+    }),
+  },
+  // Read-only access (owners manage it; viewers and review-link holders may not).
+  {
+    route: "POST /dandisets/:dandisetId/viewers/",
+    call: (a, w) =>
+      request(a)
+        .post(`${d(w)}/viewers/`)
+        .send({ username: w.target }),
+    expect: ownerOnly(201),
+  },
+  {
+    route: "DELETE /dandisets/:dandisetId/viewers/:username/",
+    call: (a, w) => request(a).delete(`${d(w)}/viewers/${users.viewer.user.username}/`),
+    expect: ownerOnly(204),
+  },
+  {
+    route: "DELETE /dandisets/:dandisetId/viewer-invitations/:invitationId/",
+    call: (a, w) => request(a).delete(`${d(w)}/viewer-invitations/${w.invitationId}/`),
+    expect: ownerOnly(204),
+  },
+  {
+    route: "POST /dandisets/:dandisetId/review-links/",
+    call: (a, w) =>
+      request(a)
+        .post(`${d(w)}/review-links/`)
+        .send({ expires_in_days: 7 }),
+    expect: ownerOnly(201),
+  },
+  {
+    route: "DELETE /dandisets/:dandisetId/review-links/:linkId/",
+    call: (a, w) => request(a).delete(`${d(w)}/review-links/${w.linkId}/`),
+    expect: ownerOnly(204),
+  },
+  {
+    // The dandiset is OPEN: everyone allowed in can see it already.
+    route: "POST /dandisets/:dandisetId/access-requests/",
+    call: (a, w) =>
+      request(a)
+        .post(`${d(w)}/access-requests/`)
+        .send({ message: "Please" }),
+    expect: anyApproved(400),
+  },
+  {
+    route: "POST /dandisets/:dandisetId/access-requests/:requestId/approve/",
+    call: (a, w) => request(a).post(`${d(w)}/access-requests/${w.accessRequestId}/approve/`),
+    expect: ownerOnly(200),
+  },
+  {
+    route: "POST /dandisets/:dandisetId/access-requests/:requestId/decline/",
+    call: (a, w) => request(a).post(`${d(w)}/access-requests/${w.accessRequestId}/decline/`),
+    expect: ownerOnly(200),
   },
   {
     route: "POST /admin/users/:username/approve/",
@@ -342,7 +475,8 @@ describe("permission matrix", () => {
     for (const actor of ACTORS) {
       const w = await seedWorld();
       let call = c.call(ctx.app, w);
-      if (actor !== "anonymous") call = call.set("Authorization", `token ${users[actor].token}`);
+      if (actor === "reviewer") call = call.set("Cookie", w.reviewCookie);
+      else if (actor !== "anonymous") call = call.set("Authorization", `token ${users[actor].token}`);
       const res = await call;
       actual[actor] = res.status;
       // A new API key replaces the old one: keep using the actor's current key.

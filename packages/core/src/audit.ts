@@ -14,7 +14,17 @@ export type TAuditRecordType =
   | "finalize_zarr"
   | "unembargo_dandiset"
   | "publish_dandiset"
-  | "delete_dandiset";
+  | "delete_dandiset"
+  // Read-only access to dandisets that are not open (issue 13; not DANDI's).
+  | "add_viewer"
+  | "remove_viewer"
+  | "invite_viewer"
+  | "cancel_viewer_invitation"
+  | "create_review_link"
+  | "revoke_review_link"
+  | "request_access"
+  | "approve_access_request"
+  | "decline_access_request";
 
 export interface WriteAuditRecordOptions {
   /** The dandiset's numeric id (not a foreign key: records outlive deleted dandisets). */

@@ -140,3 +140,9 @@ export {
   type TDatasetJsonLdInput,
 } from "@dandi/shared";
 export * from "./findable/public-versions";
+export * from "./access/review-link-token";
+export * from "./access/load-read-grants";
+export * from "./access/manage-viewers";
+export * from "./access/review-links";
+export * from "./access/access-requests";
+export * from "./mail/access-messages";

@@ -6,7 +6,53 @@ import { ApiError } from "./errors";
  * decides on its own. The rules are DANDI's (dandi-api.md section 5).
  */
 
-export type Actor = Pick<User, "id" | "isSuperuser" | "status" | "isActive"> | null | undefined;
+export type Actor = (Pick<User, "id" | "isSuperuser" | "status" | "isActive"> & TReadGrants) | null | undefined;
+
+/**
+ * Read-only grants an actor holds besides ownership, loaded with the caller
+ * (apps/api's authenticate): the dandisets they were made a viewer of
+ * (`dandiset_viewers`) and those a valid review link opened in their session.
+ * They widen the read policy only; no write policy looks at them.
+ */
+export interface TReadGrants {
+  viewerOf?: readonly number[];
+}
+
+/**
+ * The anonymous holder of review links (no user): an actor that is never
+ * active, so every write policy refuses it, and that reads exactly the
+ * dandisets of its valid links. Its id matches no user.
+ */
+export function reviewLinkActor(dandisetIds: readonly number[]): NonNullable<Actor> {
+  return { id: REVIEW_LINK_ACTOR_ID, isSuperuser: false, status: "INCOMPLETE", isActive: false, viewerOf: dandisetIds };
+}
+
+const REVIEW_LINK_ACTOR_ID = -1;
+
+/** Whether the actor is a review-link holder without a user (refused as an anonymous caller). */
+export function isReviewLinkActor(actor: Actor): boolean {
+  return !!actor && actor.id === REVIEW_LINK_ACTOR_ID;
+}
+
+/** A dandiset as the read policy identifies it (the Dandiset row gives `{ dandisetId: d.id, ... }`). */
+export interface TReadTarget {
+  dandisetId: number;
+  embargoStatus: Dandiset["embargoStatus"];
+}
+
+/**
+ * The actor as the write paths that also read (upload complete/validate) must see it: without
+ * its read grants, so that being a viewer never lets anyone past a write.
+ */
+export function withoutReadGrants<T extends NonNullable<Actor>>(actor: T | undefined): T | undefined {
+  if (!actor?.viewerOf) return actor;
+  return { ...actor, viewerOf: undefined };
+}
+
+/** Whether the actor holds a read-only grant (viewer, review link) on this dandiset. */
+export function hasReadGrant(actor: Actor, dandisetId: number): boolean {
+  return !!actor?.viewerOf?.includes(dandisetId);
+}
 
 /** Superusers and APPROVED users may write; everyone may read. */
 export function canWrite(actor: Actor): boolean {
@@ -54,27 +100,26 @@ export function isDandisetOpen(dandiset: Pick<Dandiset, "embargoStatus">): boole
  * read path (dandiset, versions, assets, zarrs, uploads, WebDAV, search and
  * lists, whose SQL says the same) asks this; apps/api/test/embargo-matrix.test.ts
  * enumerates the routes to prove it. Owners and active superusers may see a
- * dandiset that is not open.
+ * dandiset that is not open, and so may its viewers and the holders of a
+ * valid review link for it (`TReadGrants`), read-only.
  */
-export function canReadDandiset(
-  actor: Actor,
-  dandiset: Pick<Dandiset, "embargoStatus">,
-  ownerIds: readonly number[],
-): boolean {
-  return isDandisetOpen(dandiset) || isOwner(actor, ownerIds);
+export function canReadDandiset(actor: Actor, dandiset: TReadTarget, ownerIds: readonly number[]): boolean {
+  return isDandisetOpen(dandiset) || isOwner(actor, ownerIds) || hasReadGrant(actor, dandiset.dandisetId);
 }
 
 /**
  * `canReadDandiset` as an SQL condition on `d` (the dandisets table), for the
  * routes that list or search many dandisets: OPEN, or owned by the active
- * caller; every dandiset for an active superuser.
+ * caller, or one of the caller's read grants (viewer, review link); every
+ * dandiset for an active superuser.
  */
 export function readableDandisetSql(
-  actor: Pick<User, "id" | "isSuperuser" | "isActive"> | null | undefined,
+  actor: (Pick<User, "id" | "isSuperuser" | "isActive"> & TReadGrants) | null | undefined,
 ): Prisma.Sql {
   if (actor?.isActive && actor.isSuperuser) return Prisma.sql`TRUE`;
   const userId = actor?.isActive ? actor.id : -1;
-  return Prisma.sql`(d.embargo_status = 'OPEN' OR d.id IN (SELECT dandiset_id FROM dandiset_owners WHERE user_id = ${userId}))`;
+  const grants = actor?.viewerOf?.length ? Prisma.sql` OR d.id = ANY(${[...actor.viewerOf]}::int[])` : Prisma.empty;
+  return Prisma.sql`(d.embargo_status = 'OPEN' OR d.id IN (SELECT dandiset_id FROM dandiset_owners WHERE user_id = ${userId})${grants})`;
 }
 
 /**
@@ -88,19 +133,18 @@ export type TReadDenial = "auth" | "forbidden" | "hide";
 /** `canReadDandiset`, throwing the route's refusal (see TReadDenial) when it says no. */
 export function assertCanReadDandiset(
   actor: Actor,
-  dandiset: Pick<Dandiset, "embargoStatus">,
+  dandiset: TReadTarget,
   ownerIds: readonly number[],
   denial: TReadDenial = "auth",
 ): void {
   if (canReadDandiset(actor, dandiset, ownerIds)) return;
   if (denial === "hide") throw ApiError.notFound();
-  if (denial === "auth" && !actor) throw ApiError.unauthenticated();
+  if (denial === "auth" && (!actor || isReviewLinkActor(actor))) throw ApiError.unauthenticated();
   throw ApiError.forbidden();
 }
 
-/** A dandiset as the read policy sees it: its embargo status and owners. */
-export interface TDandisetAccess {
-  embargoStatus: Dandiset["embargoStatus"];
+/** A dandiset as the read policy sees it: its id, embargo status and owners. */
+export interface TDandisetAccess extends TReadTarget {
   ownerIds: readonly number[];
 }
 
@@ -149,6 +193,19 @@ export function canModifyDandisetNow(dandiset: Pick<Dandiset, "embargoStatus">):
  */
 export function assertDandisetModifiable(dandiset: Pick<Dandiset, "embargoStatus">): void {
   if (!canModifyDandisetNow(dandiset)) throw ApiError.string(400, UNEMBARGO_IN_PROGRESS_MESSAGE);
+}
+
+/**
+ * Managing who may view a dandiset (viewers, invitations, review links, access
+ * requests): its approved owners and superusers. Viewers never may.
+ */
+export function canManageAccess(actor: Actor, ownerIds: readonly number[]): boolean {
+  return canWrite(actor) && isOwner(actor, ownerIds);
+}
+
+/** Asking for access to a dandiset: approved users who cannot read it yet. */
+export function canRequestAccess(actor: Actor, dandiset: TReadTarget, ownerIds: readonly number[]): boolean {
+  return canWrite(actor) && !canReadDandiset(actor, dandiset, ownerIds);
 }
 
 /** Unembargo: approved (or superuser) owners only. */

@@ -12,6 +12,8 @@ declare module "express-session" {
     userId?: number;
     /** Where to send the browser after GitHub sign-in (validated). */
     next?: string;
+    /** Review links (ids) this browser opened: read-only grants while each stays valid. */
+    reviewLinks?: number[];
   }
 }
 
@@ -157,8 +159,11 @@ export function hasSessionCookie(req: Request): boolean {
 /** Starts a fresh session for the user (a new id, against session fixation). */
 export async function startUserSession(req: Request, userId: number, keep: { next?: string } = {}): Promise<void> {
   const fail = (err: unknown) => asSessionError(req.deps, err);
+  // Review links opened before signing in stay open in the new session.
+  const reviewLinks = req.session.reviewLinks;
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(fail(err)) : resolve())));
   req.session.userId = userId;
+  if (reviewLinks?.length) req.session.reviewLinks = reviewLinks;
   if (keep.next) req.session.next = keep.next;
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(fail(err)) : resolve())));
 }

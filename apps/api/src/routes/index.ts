@@ -28,6 +28,7 @@ import { methodNotAllowed } from "../middleware/method-not-allowed";
 import { zarrRouter } from "./zarr/zarr.router";
 import { landingRouter } from "./landing/landing.router";
 import { oaiRouter } from "./oai/oai.router";
+import { accessRouter } from "./access/access.router";
 
 /** Slash-less /api paths that exist as such (no APPEND_SLASH redirect). */
 export const EXACT_API_PATHS = new Set<string>(["/openapi.json", "/audit/events/asset", "/sitemap.xml"]);
@@ -74,6 +75,7 @@ export function apiRouter(): Router {
   router.use(zarrRouter());
   router.use(landingRouter());
   router.use(oaiRouter());
+  router.use(accessRouter());
   router.get("/openapi.json", (req, res) => {
     res.json(buildOpenApiDocument(req.deps.config.DANDI_API_URL, req.deps.version));
   });

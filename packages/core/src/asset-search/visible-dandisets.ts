@@ -1,7 +1,7 @@
 import type { Prisma, User } from "@dandi/db";
-import { readableDandisetSql } from "../policies";
+import { readableDandisetSql, type TReadGrants } from "../policies";
 
-export type TSearchUser = Pick<User, "id" | "isSuperuser" | "isActive"> | null | undefined;
+export type TSearchUser = (Pick<User, "id" | "isSuperuser" | "isActive"> & TReadGrants) | null | undefined;
 
 /**
  * SQL condition on `d` (the dandisets table): the dandisets whose assets `user`

@@ -13,10 +13,11 @@ export async function findAsset(
   assetId: string,
 ): Promise<{ asset: TAssetRecord; containing: TDandisetAccess[] }> {
   const rows = await db.$queryRaw<
-    (TAssetRow & { containing: { embargoStatus: EmbargoStatus; ownerIds: number[] }[] | null })[]
+    (TAssetRow & { containing: { dandisetId: number; embargoStatus: EmbargoStatus; ownerIds: number[] }[] | null })[]
   >(Prisma.sql`
     SELECT ${assetColumns(true)},
       (SELECT json_agg(json_build_object(
+          'dandisetId', d.id,
           'embargoStatus', d.embargo_status,
           'ownerIds', ARRAY(SELECT o.user_id FROM dandiset_owners o WHERE o.dandiset_id = d.id)))
         FROM dandisets d

@@ -1,12 +1,14 @@
 import type { Db, Prisma, User } from "@dandi/db";
 import { loadDandisetViews, type TDandisetView } from "./dandiset-views";
 import { planDandisetList } from "./plan-dandiset-list";
+import type { TReadGrants } from "../policies";
 
 export type TDandisetOrderField = "id" | "name" | "modified" | "size" | "stars";
 
 export interface ListDandisetsOptions {
   db: Db;
-  user?: Pick<User, "id" | "isSuperuser" | "isActive"> | null;
+  /** The caller, with their read grants (viewer, review links) for the embargoed lists. */
+  user?: (Pick<User, "id" | "isSuperuser" | "isActive"> & TReadGrants) | null;
   /** Include dandisets with only a draft (default true). */
   draft: boolean;
   /** Include dandisets whose latest version has no assets (default true). */

@@ -13,7 +13,7 @@ export interface TMailContext {
   webAppUrl: string;
 }
 
-function greeting(user: TMailUser): string {
+export function greeting(user: TMailUser): string {
   const name = `${user.firstName} ${user.lastName}`.trim();
   return `Dear ${name || user.username},`;
 }

@@ -22,6 +22,19 @@ describe("redactText", () => {
     expect(redactText("X-Amz-Signature=abc at the start")).toBe(`X-Amz-Signature=${REDACTED} at the start`);
   });
 
+  it("removes review links' secret tokens from paths and from a ?review= parameter", () => {
+    const token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde";
+    expect(redactText(`GET /api/review/${token}/ answered 302`)).toBe(`GET /api/review/${REDACTED}/ answered 302`);
+    expect(redactText(`https://api.example.org/api/review/${token}/`)).toBe(
+      `https://api.example.org/api/review/${REDACTED}/`,
+    );
+    expect(redactText(`/dandiset/000001?review=${token}`)).toBe(`/dandiset/000001?review=${REDACTED}`);
+    // The route template and the owners' list of links are left alone.
+    expect(redactText("GET /api/review/:token/ and /api/dandisets/000001/review-links/")).toBe(
+      "GET /api/review/:token/ and /api/dandisets/000001/review-links/",
+    );
+  });
+
   it("leaves ordinary text alone", () => {
     const text = "GET /api/dandisets/?page=2&page_size=100&search=mouse+brain answered 200";
     expect(redactText(text)).toBe(text);
@@ -29,6 +42,16 @@ describe("redactText", () => {
 });
 
 describe("redactDeep and scrubSentryEvent", () => {
+  it("scrubs a review link's token from a Sentry event's request URL and breadcrumbs", () => {
+    const token = "ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210_-zyxwv";
+    const event = scrubSentryEvent({
+      request: { url: `https://api.example.org/api/review/${token}/`, query_string: [["review", token]] },
+      breadcrumbs: [{ category: "xhr", data: { url: `/api/review/${token}/` } }],
+    });
+    expect(JSON.stringify(event)).not.toContain(token);
+    expect(event.request.url).toBe(`https://api.example.org/api/review/${REDACTED}/`);
+  });
+
   it("replaces secret-named fields at any depth and scrubs every string", () => {
     const out = redactDeep({
       headers: { Authorization: "token abc", cookie: "sessionid=xyz", accept: "*/*" },

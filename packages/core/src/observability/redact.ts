@@ -11,12 +11,14 @@ export const REDACTED = "[Filtered]";
 
 /** Query parameters whose values are credentials or signatures (names compared case-insensitively). */
 const SECRET_QUERY_PARAM =
-  "x-amz-[a-z-]+|signature|sig|expires|policy|key-pair-id|token|access_token|refresh_token|api_key|apikey|code|state|password|secret|client_secret|credential|session";
+  "x-amz-[a-z-]+|signature|sig|expires|policy|key-pair-id|token|access_token|refresh_token|api_key|apikey|code|state|password|secret|client_secret|credential|session|review";
 
 // `name=value` inside a query string, anywhere in a text (a URL, an error message, a log line).
 const QUERY_PARAM_RE = new RegExp(`((?:^|[?&;])(?:${SECRET_QUERY_PARAM}))=([^&#\\s"'<>\\\\]*)`, "gi");
 // Authorization header values written out as text: `token <key>`, `Bearer <jwt>`, `Basic <b64>`.
 const AUTH_SCHEME_RE = /\b(token|bearer|basic)(\s+|%20)(?!\[Filtered\])[A-Za-z0-9._~+/=-]{8,}/gi;
+// A review link's secret token in a path: /api/review/<token>/ (the token is the whole grant).
+const REVIEW_PATH_RE = /(\/review\/)(?!\[Filtered\])[A-Za-z0-9_-]{16,}/g;
 // Credentials in a URL's authority: scheme://user:password@host.
 const URL_USERINFO_RE = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+):([^/\s@]+)@/gi;
 
@@ -30,6 +32,7 @@ export function redactText(text: string): string {
   return text
     .replace(QUERY_PARAM_RE, `$1=${REDACTED}`)
     .replace(AUTH_SCHEME_RE, `$1$2${REDACTED}`)
+    .replace(REVIEW_PATH_RE, `$1${REDACTED}`)
     .replace(URL_USERINFO_RE, `$1$2:${REDACTED}@`);
 }
 

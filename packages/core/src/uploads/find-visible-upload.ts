@@ -23,7 +23,12 @@ export async function findVisibleUpload({ db, actor, uploadId }: FindVisibleUplo
   });
   if (!upload) throw ApiError.notFound();
   const ownerIds = upload.dandiset.owners.map((o) => o.userId);
-  assertCanReadDandiset(actor, upload.dandiset, ownerIds, "hide");
+  assertCanReadDandiset(
+    actor,
+    { dandisetId: upload.dandisetId, embargoStatus: upload.dandiset.embargoStatus },
+    ownerIds,
+    "hide",
+  );
   const { dandiset: _dandiset, ...row } = upload;
   return row;
 }

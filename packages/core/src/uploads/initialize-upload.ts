@@ -41,7 +41,8 @@ export async function initializeUpload(options: InitializeUploadOptions): Promis
     include: { owners: { select: { userId: true } } },
   });
   const ownerIds = dandiset?.owners.map((o) => o.userId) ?? [];
-  if (!dandiset || !canReadDandiset(actor, dandiset, ownerIds)) throw ApiError.notFound();
+  if (!dandiset || !canReadDandiset(actor, { dandisetId, embargoStatus: dandiset.embargoStatus }, ownerIds))
+    throw ApiError.notFound();
   if (!isOwner(actor, ownerIds)) throw ApiError.string(403, "Action not allowed");
   assertDandisetModifiable(dandiset);
 

@@ -23,7 +23,7 @@ export async function createZarr(db: PrismaClient, options: CreateZarrOptions): 
     include: { owners: { select: { userId: true } } },
   });
   const ownerIds = dandiset?.owners.map((o) => o.userId) ?? [];
-  if (!dandiset || !canReadDandiset(user, dandiset, ownerIds)) {
+  if (!dandiset || !canReadDandiset(user, { dandisetId, embargoStatus: dandiset.embargoStatus }, ownerIds)) {
     throw ApiError.fields({ dandiset: [`Invalid pk "${dandisetId}" - object does not exist.`] });
   }
   if (!isOwner(user, ownerIds)) throw ApiError.forbidden();

@@ -27,7 +27,7 @@ export async function loadVersion(req: Request): Promise<TAssetVersion> {
   const { dandisetId, version } = req.params as Record<string, string>;
   if (!DANDISET_ID_RE.test(dandisetId ?? "") || !VERSION_RE.test(version ?? "")) throw ApiError.notFound();
   const found = await findAssetVersion(req.deps.prisma, Number(dandisetId), version!);
-  assertCanReadDandiset(req.user, found, found.ownerIds);
+  assertCanReadDandiset(req.reader, found, found.ownerIds);
   return found;
 }
 

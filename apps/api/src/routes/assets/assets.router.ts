@@ -40,7 +40,7 @@ registry.registerPath({
  */
 async function loadAsset(req: Request) {
   const { asset, containing } = await findAsset(req.deps.prisma, readAssetId(req));
-  if (!canReadAsset(req.user, { embargoed: isAssetEmbargoed(asset) }, containing)) {
+  if (!canReadAsset(req.reader, { embargoed: isAssetEmbargoed(asset) }, containing)) {
     throw req.user ? ApiError.forbidden() : ApiError.unauthenticated();
   }
   return asset;

@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import type { User } from "@dandi/db";
-import { ApiError, authenticateWithPassword } from "@dandi/core";
+import { ApiError, authenticateWithPassword, claimViewerInvitations } from "@dandi/core";
 import { json, jsonBody, OPTIONAL_AUTH, registry } from "../../openapi";
 import { ZUserSchema } from "../users/users.schemas";
 import { parseOrThrow } from "../../lib/validate";
@@ -85,6 +85,8 @@ export function authRouter(): Router {
     const { email, password } = parseOrThrow(ZLoginBody, req.body);
     const user = await authenticateWithPassword({ db: req.deps.prisma, email, password });
     if (!user) throw ApiError.detail(400, LOGIN_FAILED);
+    // Invitations e-mailed to this address become viewer grants.
+    await claimViewerInvitations(req.deps.prisma, user);
     await startUserSession(req, user.id);
     res.json(presentSignedInUser(user));
   });
@@ -110,14 +112,16 @@ export function authRouter(): Router {
       }
       const web = req.deps.config.DANDI_WEB_APP_URL;
       const target = req.session.next ?? web;
-      startUserSession(req, user.id).then(() => {
-        // A new (INCOMPLETE) user answers the questionnaire first, then continues.
-        if (user.status === "INCOMPLETE" && !user.isSuperuser) {
-          res.redirect(302, `${web}/questionnaire?next=${encodeURIComponent(target)}`);
-        } else {
-          res.redirect(302, target);
-        }
-      }, next);
+      claimViewerInvitations(req.deps.prisma, user)
+        .then(() => startUserSession(req, user.id))
+        .then(() => {
+          // A new (INCOMPLETE) user answers the questionnaire first, then continues.
+          if (user.status === "INCOMPLETE" && !user.isSuperuser) {
+            res.redirect(302, `${web}/questionnaire?next=${encodeURIComponent(target)}`);
+          } else {
+            res.redirect(302, target);
+          }
+        }, next);
     };
     githubPassport(req.deps).authenticate("github", { session: false }, callback)(req, res, next);
   });

@@ -27,7 +27,11 @@ export async function findDandiset(req: Request): Promise<TDandisetWithOwners> {
  */
 export async function findReadableDandiset(req: Request): Promise<TDandisetWithOwners> {
   const dandiset = await findDandiset(req);
-  assertCanReadDandiset(req.user, dandiset, dandiset.ownerIds);
+  assertCanReadDandiset(
+    req.reader,
+    { dandisetId: dandiset.id, embargoStatus: dandiset.embargoStatus },
+    dandiset.ownerIds,
+  );
   return dandiset;
 }
 

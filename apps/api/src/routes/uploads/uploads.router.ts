@@ -1,6 +1,13 @@
 import { Router } from "express";
 import { z } from "zod";
-import { ApiError, completeUpload, initializeUpload, presignUploadParts, validateUpload } from "@dandi/core";
+import {
+  ApiError,
+  completeUpload,
+  initializeUpload,
+  presignUploadParts,
+  validateUpload,
+  withoutReadGrants,
+} from "@dandi/core";
 import { json, jsonBody, registry } from "../../openapi";
 import { ZAssetBlobSchema } from "../blobs/blobs.schemas";
 import { drainAfterCommit } from "../../lib/drain-after-commit";
@@ -104,7 +111,7 @@ export function uploadsRouter(): Router {
     const result = await initializeUpload({
       db: req.deps.prisma,
       storage: req.deps.storage,
-      actor: req.user,
+      actor: withoutReadGrants(req.user),
       dandisetId: body.dandiset,
       contentSize: body.contentSize,
       digest: body.digest,
@@ -118,7 +125,7 @@ export function uploadsRouter(): Router {
     const result = await completeUpload({
       db: req.deps.prisma,
       storage: req.deps.storage,
-      actor: req.user,
+      actor: withoutReadGrants(req.user),
       uploadId: req.params.uploadId,
       parts: parts.map((p) => ({ partNumber: p.part_number, size: p.size, etag: p.etag })),
     });
@@ -129,7 +136,7 @@ export function uploadsRouter(): Router {
     const result = await presignUploadParts({
       db: req.deps.prisma,
       storage: req.deps.storage,
-      actor: req.user,
+      actor: withoutReadGrants(req.user),
       uploadId: req.params.uploadId,
     });
     res.json(presentInitializedUpload({ kind: "started", ...result }));
@@ -139,7 +146,7 @@ export function uploadsRouter(): Router {
     const { blob, outboxIds } = await validateUpload({
       db: req.deps.prisma,
       storage: req.deps.storage,
-      actor: req.user,
+      actor: withoutReadGrants(req.user),
       uploadId: req.params.uploadId,
     });
     // A new blob's checksum job committed with it (outbox): queued now or by the worker's sweep;

@@ -62,7 +62,7 @@ export function webdavRouter(): Router {
     const version = await findAssetVersion(req.deps.prisma, dandisetId, query.version_id);
     // The read policy: EMBARGOED and UNEMBARGOING alike (DANDI gates only EMBARGOED here,
     // leaking an unembargoing dandiset's assets); anonymous callers get 403 too, as DANDI.
-    assertCanReadDandiset(req.user, version, version.ownerIds, "forbidden");
+    assertCanReadDandiset(req.reader, version, version.ownerIds, "forbidden");
     const page = readPageParams(req);
     const { count, entries } = await listAtPath(req.deps.prisma, {
       versionId: version.id,

@@ -187,7 +187,7 @@ export function zarrRouter(): Router {
     const query = parseOrThrow(ZListZarrsQuery, req.query);
     const page = readPageParams(req);
     const { count, zarrs } = await listZarrs(req.deps.prisma, {
-      actor: req.user,
+      actor: req.reader,
       dandisetId: query.dandiset,
       name: query.name,
       offset: page.offset,
@@ -203,7 +203,7 @@ export function zarrRouter(): Router {
   });
 
   router.get("/zarr/:zarrId/", async (req, res) => {
-    res.json(presentZarr(await findZarr(req.deps.prisma, readZarrId(req), req.user)));
+    res.json(presentZarr(await findZarr(req.deps.prisma, readZarrId(req), req.reader)));
   });
 
   router.post("/zarr/:zarrId/finalize/", async (req, res) => {
@@ -215,7 +215,7 @@ export function zarrRouter(): Router {
 
   /** HEAD: a redirect to a presigned HEAD of the prefix (DANDI: S3 answers 404 for a missing key). */
   router.head("/zarr/:zarrId/files/", async (req, res) => {
-    const zarr = await findZarr(req.deps.prisma, readZarrId(req), req.user);
+    const zarr = await findZarr(req.deps.prisma, readZarrId(req), req.reader);
     const query = parseOrThrow(ZFilesQuery, req.query);
     const key = (zarrKeyPrefix(zarr.zarrId) + query.prefix.replace(/^\/+/, "")).replace(/\/+$/, "");
     if (!isSafeKey(key)) throw ApiError.notFound();
@@ -223,7 +223,7 @@ export function zarrRouter(): Router {
   });
 
   router.get("/zarr/:zarrId/files/", async (req, res) => {
-    const zarr = await findZarr(req.deps.prisma, readZarrId(req), req.user);
+    const zarr = await findZarr(req.deps.prisma, readZarrId(req), req.reader);
     const query = parseOrThrow(ZFilesQuery, req.query);
     const base = zarrKeyPrefix(zarr.zarrId);
     const rawPrefix = query.prefix.replace(/^\/+/, "");
