@@ -69,11 +69,11 @@ const coOwner = await buildUser(prisma, {
 const EMAILS = [users.approved, users.viewer, users.owner, users.admin, coOwner].map((u) => u.user.email);
 
 /** The headers of a call as `actor` on world `w`: an API key, a review session's cookie, or nothing. */
-const auth = (actor: TActor, w: TWorld): Record<string, string> =>
+const auth = (actor: TActor, w?: TWorld): Record<string, string> =>
   actor === "anonymous"
     ? {}
     : SESSION_ONLY.includes(actor)
-      ? { Cookie: w.sessions[actor as "reviewer" | "revoked" | "expired"] }
+      ? { Cookie: w!.sessions[actor as "reviewer" | "revoked" | "expired"] }
       : { Authorization: `token ${users[actor as TUserActor].token}` };
 
 /** A browser session that opened a new review link of the dandiset; the link then ends as `fate` says. */

@@ -88,7 +88,7 @@ async function expectWritesRefused(w: Awaited<ReturnType<typeof seedEmbargoed>>,
     const res = await attempt.set(headers);
     // 401 for a review-link holder (no user), 403 for a viewer (404 from the upload, which hides the dandiset).
     if (![401, 403, 404].includes(res.status))
-      refused.push(`${res.req.method} ${res.req.path}: ${res.status} ${res.text}`);
+      refused.push(`${attempt.method} ${attempt.url}: ${res.status} ${res.text}`);
   }
   expect(refused).toEqual([]);
   // Nothing changed.
