@@ -484,7 +484,7 @@ describe("permission matrix", () => {
         users[actor as keyof typeof users].token = res.body as string;
     }
     expect(actual).toEqual(c.expect);
-  });
+  }, 120_000);
 
   it("covers every mutating /api route the app registers", () => {
     const found: string[] = [];

@@ -157,7 +157,7 @@ describe("viewers", () => {
       .expect(403);
     await request(ctx.app).delete(`${base}/viewers/${viewer.user.username}/`).set(key(w.owner.token)).expect(404);
     expect(await auditTypes(w.dandiset.id)).toEqual(["add_asset", "add_viewer", "remove_viewer"]);
-  });
+  }, 120_000);
 
   it("refuses bad bodies with DRF's errors and owners as viewers", async () => {
     const w = await seedEmbargoed();
