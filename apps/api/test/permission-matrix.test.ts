@@ -470,21 +470,25 @@ const CASES: TCase[] = [
 ];
 
 describe("permission matrix", () => {
-  it.each(CASES.map((c) => [c.route, c] as const))("%s", async (_route, c) => {
-    const actual = {} as Record<TActor, number>;
-    for (const actor of ACTORS) {
-      const w = await seedWorld();
-      let call = c.call(ctx.app, w);
-      if (actor === "reviewer") call = call.set("Cookie", w.reviewCookie);
-      else if (actor !== "anonymous") call = call.set("Authorization", `token ${users[actor].token}`);
-      const res = await call;
-      actual[actor] = res.status;
-      // A new API key replaces the old one: keep using the actor's current key.
-      if (c.route === "POST /auth/token/" && res.status === 200)
-        users[actor as keyof typeof users].token = res.body as string;
-    }
-    expect(actual).toEqual(c.expect);
-  }, 120_000);
+  it.each(CASES.map((c) => [c.route, c] as const))(
+    "%s",
+    async (_route, c) => {
+      const actual = {} as Record<TActor, number>;
+      for (const actor of ACTORS) {
+        const w = await seedWorld();
+        let call = c.call(ctx.app, w);
+        if (actor === "reviewer") call = call.set("Cookie", w.reviewCookie);
+        else if (actor !== "anonymous") call = call.set("Authorization", `token ${users[actor].token}`);
+        const res = await call;
+        actual[actor] = res.status;
+        // A new API key replaces the old one: keep using the actor's current key.
+        if (c.route === "POST /auth/token/" && res.status === 200)
+          users[actor as keyof typeof users].token = res.body as string;
+      }
+      expect(actual).toEqual(c.expect);
+    },
+    120_000,
+  );
 
   it("covers every mutating /api route the app registers", () => {
     const found: string[] = [];
