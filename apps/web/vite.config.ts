@@ -32,13 +32,20 @@ export default defineConfig(({ mode }) => {
   const apiUrl = (env.VITE_API_URL || "http://localhost:8000").replace(/\/+$/, "");
   return {
     // VITE_API_URL=/ (the API on the app's own origin): the proxy in front serves /server-info.
-    plugins: [vue(), metadataValidator(SCHEMA_DIR), ...(env.VITE_API_URL === "/" ? [] : [netlifyServerInfo(apiUrl)])],
+    plugins: [
+      vue(),
+      metadataValidator(SCHEMA_DIR, {
+        schemaVersion: process.env.DANDI_SCHEMA_VERSION || undefined,
+        schemaUrl: process.env.DANDI_SCHEMA_URL || undefined,
+      }),
+      ...(env.VITE_API_URL === "/" ? [] : [netlifyServerInfo(apiUrl)]),
+    ],
     server: { port: 8085 },
     preview: { port: 8085 },
     build: { target: "es2022" },
     test: {
       environment: "happy-dom",
-      include: ["src/**/*.test.ts"],
+      include: ["src/**/*.test.ts", "vite-plugins/**/*.test.ts"],
     },
   };
 });

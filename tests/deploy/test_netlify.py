@@ -60,3 +60,14 @@ def test_security_headers_allow_the_api_and_sentry():
     assert "https:" in connect  # each context's API origin
     assert csp["frame-ancestors"] == ["'none'"] and headers["X-Frame-Options"] == "DENY"
     assert CONFIG["redirects"][-1] == {"from": "/*", "to": "/index.html", "status": 200}
+
+
+def test_the_web_build_validates_with_the_apis_schema_version():
+    """The metadata editor's validator is compiled at build time from DANDI_SCHEMA_VERSION's
+    schema (downloaded: Netlify has no schemas/ folder); it must be the version the API runs."""
+    import json
+
+    app = json.loads((REPO / "app.json").read_text())
+    api_version = app["env"]["DANDI_SCHEMA_VERSION"]["value"]
+    assert CONFIG["build"]["environment"]["DANDI_SCHEMA_VERSION"] == api_version
+    assert "DANDI_SCHEMA_VERSION" in (REPO / "apps/web/vite.config.ts").read_text()
