@@ -34,5 +34,7 @@ for (const view of ["HomeView", "DandisetLandingView", "MetadataEditorView", "Fi
   const chunk = files.find((f) => f.startsWith(`${view}-`) && f.endsWith(".js"));
   if (!chunk) continue;
   const extra = new Set([...closure(chunk)].filter((f) => !base.has(f)));
-  console.log(`${view}: first route ${kb(sum(base) + sum(extra))} gzipped (route chunks ${kb(sum(extra))}: ${[...extra].join(", ")})`);
+  console.log(
+    `${view}: first route ${kb(sum(base) + sum(extra))} gzipped (route chunks ${kb(sum(extra))}: ${[...extra].join(", ")})`,
+  );
 }
