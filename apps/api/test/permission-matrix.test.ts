@@ -347,6 +347,21 @@ const CASES: TCase[] = [
     call: (a, w) => request(a).post(`${d(w)}/unembargo/`),
     expect: ownerOnly(400),
   },
+  {
+    // OAI-PMH 2.0 allows every verb by POST (form-encoded): a read, open to every harvester (a
+    // rejected user's credentials are refused on every route, as anywhere else).
+    route: "POST /oai/",
+    call: (a) => request(a).post("/api/oai/").type("form").send({ verb: "Identify" }),
+    expect: each({
+      anonymous: 200,
+      incomplete: 200,
+      pending: 200,
+      rejected: 401,
+      approved: 200,
+      owner: 200,
+      admin: 200,
+    }),
+  },
   { route: "POST /auth/token/", call: (a) => request(a).post("/api/auth/token/"), expect: anyApproved(200) },
   {
     // Wrong password for everyone; the route is open to unapproved users.

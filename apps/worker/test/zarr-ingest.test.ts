@@ -125,9 +125,17 @@ describe("ingest_zarr_archive job", () => {
     expect(await treeSizes(seeded.draftId)).toEqual({ ome: [1, expected.size], "ome/x.zarr": [1, expected.size] });
     const asset = await ctx.prisma.asset.findUniqueOrThrow({ where: { id: seeded.assetPk } });
     expect(asset.status).toBe("Pending");
-    const queued = await queuedValidations();
-    expect(queued).toContain(`validateAsset:${JSON.stringify({ assetId: seeded.assetPk.toString() })}`);
-    expect(queued).toContain(`validateVersion:${JSON.stringify({ versionId: seeded.draftId })}`);
+    // The handler enqueues after the zarr is committed Complete (asset validations, then the draft's):
+    // wait for the last of them rather than read the queue in between.
+    const wanted = [
+      `validateAsset:${JSON.stringify({ assetId: seeded.assetPk.toString() })}`,
+      `validateVersion:${JSON.stringify({ versionId: seeded.draftId })}`,
+    ];
+    const queued = await waitFor(async () => {
+      const q = await queuedValidations();
+      return wanted.every((w) => q.includes(w)) ? q : null;
+    });
+    expect(queued).toEqual(expect.arrayContaining(wanted));
   });
 
   it("re-ingests after files changed: sizes move by the difference, published assets stay untouched", async () => {
