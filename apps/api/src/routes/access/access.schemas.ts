@@ -34,8 +34,10 @@ export const ZViewerGrantSchema = registry.register(
   "ViewerGrant",
   z.object({
     kind: z.enum(["viewer", "invitation"]),
-    viewer: ZViewerSchema.nullable(),
-    invitation: ZInvitationSchema.nullable(),
+    // A union rather than .nullable(): zod-to-openapi renders a nullable $ref as allOf [$ref, {type: [object, null]}],
+    // which schemathesis cannot read (its dependency analysis crashes on a list `type` in allOf).
+    viewer: z.union([ZViewerSchema, z.null()]),
+    invitation: z.union([ZInvitationSchema, z.null()]),
   }),
 );
 

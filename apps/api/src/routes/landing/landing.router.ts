@@ -92,6 +92,12 @@ export function landingRouter(): Router {
     const total = await countSitemapEntries(prisma);
     const files = Math.max(1, Math.ceil(total / perFile));
     const rawPage = req.query.page;
+    // Input errors first: an error answered after res.type() would go out as XML-typed JSON.
+    if (typeof rawPage !== "undefined" && (typeof rawPage !== "string" || !/^\d+$/.test(rawPage))) {
+      throw ApiError.fields({ page: ["A valid integer is required."] });
+    }
+    const page = rawPage === undefined ? 1 : Number(rawPage);
+    if (page < 1 || page > files) throw ApiError.notFound("Invalid page.");
     res.type("application/xml");
     res.set("Cache-Control", "public, max-age=3600");
     if (rawPage === undefined && files > 1) {
@@ -101,11 +107,6 @@ export function landingRouter(): Router {
       }
       return res.send(doc.end({ prettyPrint: true }));
     }
-    const page = rawPage === undefined ? 1 : Number(rawPage);
-    if (typeof rawPage !== "undefined" && (typeof rawPage !== "string" || !/^\d+$/.test(rawPage))) {
-      throw ApiError.fields({ page: ["A valid integer is required."] });
-    }
-    if (page < 1 || page > files) throw ApiError.notFound("Invalid page.");
     const entries = await listSitemapEntries(prisma, (page - 1) * perFile, perFile);
     const doc = create({ version: "1.0", encoding: "UTF-8" }).ele(SITEMAP_NS, "urlset");
     for (const e of entries) {

@@ -167,8 +167,14 @@ describe("sitemap", () => {
     expect(locs).toHaveLength(6);
     for (const id of [open, ...more]) expect(locs).toContain(`http://api.test${page(id)}`);
     expect(locs.join()).not.toMatch(new RegExp(`${embargoed}|${unembargoing}`));
-    await request(ctx.app).get("/api/sitemap.xml?page=3").expect(404);
-    await request(ctx.app).get("/api/sitemap.xml?page=x").expect(400);
+    await request(ctx.app)
+      .get("/api/sitemap.xml?page=3")
+      .expect(404)
+      .expect("Content-Type", /application\/json/);
+    await request(ctx.app)
+      .get("/api/sitemap.xml?page=x")
+      .expect(400)
+      .expect("Content-Type", /application\/json/);
   });
 
   it("is announced in robots.txt", async () => {
