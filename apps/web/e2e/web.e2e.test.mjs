@@ -231,7 +231,10 @@ describe("web app", { concurrency: false }, () => {
     await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
     await page.getByRole("dialog").waitFor({ state: "detached" });
     await page.getByText("keep.txt").waitFor();
-    assert.equal(await page.getByText("probe.nwb").count(), 0);
+    // The page now says what it did ("Deleted sub-01/probe.nwb."): the file's row and its actions are gone.
+    await page.getByText("Deleted sub-01/probe.nwb.").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Delete sub-01/probe.nwb" }).count(), 0);
+    assert.equal(await page.getByRole("button", { name: "Delete sub-01/keep.txt" }).count(), 1);
     const left = await api(ctx, "GET", `/dandisets/${id}/versions/draft/assets/`);
     assert.deepEqual(
       left.results.map((a) => a.path),
